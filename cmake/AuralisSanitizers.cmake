@@ -1,0 +1,17 @@
+# Sanitizers are a switch on the whole build (tests included), never on by default.
+if(AURALIS_SANITIZE)
+  string(REPLACE "," ";" _sans "${AURALIS_SANITIZE}")
+  set(_flags -fsanitize=${AURALIS_SANITIZE} -fno-omit-frame-pointer -g)
+  if("undefined" IN_LIST _sans)
+    list(APPEND _flags -fno-sanitize-recover=undefined)
+  endif()
+  add_compile_options(${_flags})
+  add_link_options(-fsanitize=${AURALIS_SANITIZE})
+  message(STATUS "auralis: sanitizers ${AURALIS_SANITIZE}")
+endif()
+# The allocation guard replaces malloc; it cannot share the process with ASan/TSan.
+if(AURALIS_SANITIZE MATCHES "address|thread|memory")
+  set(AURALIS_ALLOC_GUARD OFF)
+else()
+  set(AURALIS_ALLOC_GUARD ON)
+endif()

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Auralis needs to build, run and test.
+# Idempotent and non-interactive: packages already present are skipped, so a
+# second run costs one dpkg query.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config git clang-format
+  clang-22 libclang-rt-22-dev
+  # libraries
+  libboost-dev libjack-jackd2-dev librtaudio-dev libsndfile1-dev
+  libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
+  libopus-dev libopusenc-dev libfluidsynth-dev fluid-soundfont-gm libebur128-dev
+  libsamplerate0-dev libsqlite3-dev libkissfft-dev liblo-dev
+  # tests and benchmarks
+  doctest-dev libbenchmark-dev jackd2 sox python3
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+echo "deps: installing ${missing[*]}"
+# jackd2 asks whether to enable real-time priority; answer it up front.
+echo "jackd2 jackd/tweak_rt_limits boolean false" | $SUDO debconf-set-selections
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
