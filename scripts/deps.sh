@@ -15,6 +15,7 @@ PACKAGES=(
   libsamplerate0-dev libsqlite3-dev libkissfft-dev liblo-dev
   # tests and benchmarks
   doctest-dev libbenchmark-dev jackd2 sox python3
+  prometheus
 )
 
 missing=()

@@ -1,0 +1,125 @@
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <map>
+
+#include "app/commands.hpp"
+#include "app/logging.hpp"
+
+#ifndef AURALIS_VERSION
+#define AURALIS_VERSION "0.0.0"
+#endif
+
+namespace auralis::app {
+
+namespace {
+
+/// A flag that maps onto a configuration key; applied after the file and the
+/// environment so that the command line wins.
+struct KeyFlag {
+  KeyFlag(std::string f, std::string k, std::string h)
+      : flag(std::move(f)), key(std::move(k)), help(std::move(h)) {}
+  std::string flag;
+  std::string key;
+  std::string help;
+  std::string value;
+};
+
+void addKeyFlags(CLI::App* cmd, std::vector<KeyFlag>& flags) {
+  for (auto& f : flags) cmd->add_option(f.flag, f.value, f.help + " [" + f.key + "]");
+}
+
+}  // namespace
+
+int runCli(int argc, char** argv, char** environ) {
+  CLI::App app{"Auralis: a real-time generative audio engine.\n"
+               "Configuration: built-in defaults, then --config FILE (TOML), then AURALIS_* "
+               "environment variables, then flags; later wins."};
+  app.set_version_flag("--version", std::string("auralis ") + AURALIS_VERSION);
+  app.require_subcommand(1);
+  std::string configPath;
+  app.add_option("--config", configPath, "TOML configuration file")->check(CLI::ExistingFile);
+  std::vector<KeyFlag> common = {
+      {"--log-format", "log.format", "log line format: text|json"},
+      {"--log-level", "log.level", "trace|debug|info|warn|error"},
+  };
+  addKeyFlags(&app, common);
+
+  // serve
+  auto* serve = app.add_subcommand("serve", "Run the server: the ensemble plays on the audio backend");
+  ServeOptions serveOptions;
+  std::vector<KeyFlag> serveFlags = {
+      {"--bind", "server.bind", "address to listen on"},
+      {"--port", "server.port", "HTTP and WebSocket port"},
+      {"--data-dir", "data_dir", "data directory (created on first run)"},
+      {"--web-root", "server.web_root", "directory of the web page"},
+      {"--backend", "audio.backend", "clock|jack|rtaudio"},
+      {"--rate", "audio.sample_rate", "sample rate: 44100|48000"},
+      {"--block", "audio.block", "block size in frames, 32..1024"},
+      {"--device", "audio.device", "rtaudio device name or index"},
+      {"--fallback-to-clock", "audio.fallback_to_clock", "true|false"},
+      {"--key", "music.key", "key, e.g. \"D minor\""},
+      {"--bpm", "music.bpm", "tempo, 40..200"},
+      {"--intensity", "music.intensity", "0..1"},
+      {"--seed", "music.seed", "random seed"},
+  };
+  addKeyFlags(serve, serveFlags);
+  serve->add_option("--mode", serveOptions.mode, "mode, overrides the key's (e.g. dorian)");
+
+  // render
+  auto* render = app.add_subcommand("render", "Render the ensemble offline to a WAV or FLAC file");
+  RenderOptions renderOptions;
+  render->add_option("--seconds", renderOptions.seconds, "length in seconds")
+      ->required()
+      ->check(CLI::Range(0.001, 86400.0));
+  render->add_option("--out", renderOptions.out, "output file (.wav: 32-bit float, .flac: 24-bit)")
+      ->required();
+  std::vector<KeyFlag> renderFlags = {
+      {"--seed", "music.seed", "random seed (same seed and settings: bit-identical output)"},
+      {"--rate", "audio.sample_rate", "sample rate: 44100|48000"},
+      {"--block", "audio.block", "block size in frames, 32..1024"},
+      {"--key", "music.key", "key, e.g. \"D minor\", \"F# dorian\""},
+      {"--bpm", "music.bpm", "tempo, 40..200"},
+      {"--intensity", "music.intensity", "0..1"},
+  };
+  addKeyFlags(render, renderFlags);
+  render->add_option("--mode", renderOptions.mode, "mode, overrides the key's (e.g. dorian)");
+  render->add_option("--agents", renderOptions.agents,
+                     "comma-separated agents to play (default all): harmony,bass,melody,percussion");
+
+  app.add_subcommand("devices", "List the sound cards RtAudio can open");
+  auto* configHelp = app.add_subcommand("config", "Print every configuration key with its default and range");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  if (configHelp->parsed()) {
+    std::cout << Config::describe();
+    return 0;
+  }
+
+  Config config;
+  auto fail = [](const Error& e) {
+    std::cerr << "auralis: " << e.message << "\n";
+    return 2;
+  };
+  if (!configPath.empty())
+    if (auto r = config.loadToml(configPath); !r) return fail(r.error());
+  if (auto r = config.loadEnvironment(environ); !r) return fail(r.error());
+  for (auto* flags : {&common, &serveFlags, &renderFlags})
+    for (const auto& f : *flags)
+      if (!f.value.empty())
+        if (auto r = config.setFromText(f.key, f.value, f.flag); !r) return fail(r.error());
+
+  setupLogging(config.getString("log.format"), config.getString("log.level"));
+  if (serve->parsed()) return runServe(config, serveOptions);
+  if (render->parsed()) return runRender(config, renderOptions);
+  return runDevices();
+}
+
+}  // namespace auralis::app

@@ -1,0 +1,246 @@
+#include "app/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+namespace auralis::app {
+
+namespace {
+
+using Type = ConfigKey::Type;
+
+const ConfigKey* findKey(const std::string& name) {
+  for (const auto& k : configSchema())
+    if (k.name == name) return &k;
+  return nullptr;
+}
+
+std::string rangeText(const ConfigKey& k) {
+  std::ostringstream os;
+  switch (k.type) {
+    case Type::Int:
+      if (!k.choices.empty()) {
+        os << "one of";
+        for (const auto& c : k.choices) os << ' ' << c;
+      } else {
+        os << "an integer in [" << static_cast<std::int64_t>(k.min) << ", "
+           << static_cast<std::int64_t>(k.max) << "]";
+      }
+      break;
+    case Type::Double: os << "a number in [" << k.min << ", " << k.max << "]"; break;
+    case Type::Bool: os << "true or false"; break;
+    case Type::String: os << "a string"; break;
+    case Type::Choice:
+      os << "one of";
+      for (const auto& c : k.choices) os << ' ' << c;
+      break;
+  }
+  return os.str();
+}
+
+std::string valueText(const ConfigValue& v) {
+  return std::visit(
+      [](const auto& x) -> std::string {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::string>) return x;
+        else if constexpr (std::is_same_v<T, bool>) return x ? "true" : "false";
+        else {
+          std::ostringstream os;
+          os << x;
+          return os.str();
+        }
+      },
+      v);
+}
+
+Error badValue(const ConfigKey& k, const std::string& shown, const std::string& source) {
+  return makeError("invalid_config",
+                   source + ": " + k.name + " = " + shown + " is not allowed; expected " + rangeText(k),
+                   k.name);
+}
+
+}  // namespace
+
+const std::vector<ConfigKey>& configSchema() {
+  static const std::vector<ConfigKey> schema = {
+      {"audio.backend", Type::Choice, std::string("clock"), 0, 0, {"clock", "jack", "rtaudio"},
+       "audio backend; clock needs no sound card"},
+      {"audio.sample_rate", Type::Int, std::int64_t{48000}, 0, 0, {"44100", "48000"},
+       "sample rate in Hz (JACK imposes its own)"},
+      {"audio.block", Type::Int, std::int64_t{256}, 32, 1024, {}, "block size in frames"},
+      {"audio.device", Type::String, std::string(), 0, 0, {}, "rtaudio device name or index"},
+      {"audio.fallback_to_clock", Type::Bool, true, 0, 0, {},
+       "play on the clock backend when the device is missing or lost"},
+      {"audio.realtime", Type::Bool, true, 0, 0, {}, "ask for SCHED_FIFO on the audio thread"},
+      {"server.bind", Type::String, std::string("127.0.0.1"), 0, 0, {}, "address to listen on"},
+      {"server.port", Type::Int, std::int64_t{8000}, 1, 65535, {}, "HTTP and WebSocket port"},
+      {"server.web_root", Type::String, std::string(), 0, 0, {},
+       "directory of the web page (default: the built page next to the binary)"},
+      {"data_dir", Type::String, std::string(), 0, 0, {},
+       "data directory (default: $XDG_DATA_HOME/auralis or ~/.local/share/auralis)"},
+      {"log.format", Type::Choice, std::string("text"), 0, 0, {"text", "json"}, "log line format"},
+      {"log.level", Type::Choice, std::string("info"), 0, 0,
+       {"trace", "debug", "info", "warn", "error"}, "least severe level logged"},
+      {"music.key", Type::String, std::string("D minor"), 0, 0, {}, "key, e.g. \"D minor\", \"F# dorian\""},
+      {"music.bpm", Type::Double, 90.0, 40, 200, {}, "tempo in beats per minute"},
+      {"music.intensity", Type::Double, 0.5, 0, 1, {}, "how busy and bright the ensemble plays"},
+      {"music.seed", Type::Int, std::int64_t{1}, 0, 9.0e15, {}, "random seed of the ensemble"},
+      {"master.ceiling_db", Type::Double, -1.0, -12, 0, {}, "limiter ceiling in dBFS"},
+      {"master.loudness_lufs", Type::Double, -16.0, -36, -8, {}, "integrated loudness target"},
+  };
+  return schema;
+}
+
+Config::Config() {
+  for (const auto& k : configSchema()) values_[k.name] = k.defaultValue;
+}
+
+Status Config::set(const ConfigKey& k, const ConfigValue& value, const std::string& source) {
+  switch (k.type) {
+    case Type::Int: {
+      const auto* i = std::get_if<std::int64_t>(&value);
+      if (i == nullptr) return badValue(k, valueText(value), source);
+      if (!k.choices.empty()) {
+        if (std::find(k.choices.begin(), k.choices.end(), std::to_string(*i)) == k.choices.end())
+          return badValue(k, valueText(value), source);
+      } else if (static_cast<double>(*i) < k.min || static_cast<double>(*i) > k.max) {
+        return badValue(k, valueText(value), source);
+      }
+      break;
+    }
+    case Type::Double: {
+      double d = 0;
+      if (const auto* i = std::get_if<std::int64_t>(&value)) d = static_cast<double>(*i);
+      else if (const auto* x = std::get_if<double>(&value)) d = *x;
+      else return badValue(k, valueText(value), source);
+      if (!std::isfinite(d) || d < k.min || d > k.max) return badValue(k, valueText(value), source);
+      values_[k.name] = d;
+      return Ok{};
+    }
+    case Type::Bool:
+      if (!std::holds_alternative<bool>(value)) return badValue(k, valueText(value), source);
+      break;
+    case Type::String:
+      if (!std::holds_alternative<std::string>(value)) return badValue(k, valueText(value), source);
+      break;
+    case Type::Choice: {
+      const auto* s = std::get_if<std::string>(&value);
+      if (s == nullptr || std::find(k.choices.begin(), k.choices.end(), *s) == k.choices.end())
+        return badValue(k, valueText(value), source);
+      break;
+    }
+  }
+  values_[k.name] = value;
+  return Ok{};
+}
+
+Status Config::setFromText(const std::string& key, const std::string& text, const std::string& source) {
+  const ConfigKey* k = findKey(key);
+  if (k == nullptr) return makeError("unknown_config", source + ": unknown key '" + key + "'", key);
+  switch (k->type) {
+    case Type::Int: {
+      std::int64_t v = 0;
+      const auto* end = text.data() + text.size();
+      const auto [p, ec] = std::from_chars(text.data(), end, v);
+      if (ec != std::errc() || p != end || text.empty()) return badValue(*k, "'" + text + "'", source);
+      return set(*k, v, source);
+    }
+    case Type::Double: {
+      double v = 0;
+      const auto* end = text.data() + text.size();
+      const auto [p, ec] = std::from_chars(text.data(), end, v);
+      if (ec != std::errc() || p != end || text.empty()) return badValue(*k, "'" + text + "'", source);
+      return set(*k, v, source);
+    }
+    case Type::Bool: {
+      std::string t = text;
+      std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (t == "true" || t == "1" || t == "yes" || t == "on") return set(*k, true, source);
+      if (t == "false" || t == "0" || t == "no" || t == "off") return set(*k, false, source);
+      return badValue(*k, "'" + text + "'", source);
+    }
+    case Type::String:
+    case Type::Choice: return set(*k, text, source);
+  }
+  return Ok{};
+}
+
+Status Config::loadToml(const std::string& path) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream os;
+    os << path << ":" << e.source().begin.line << ": " << e.description();
+    return makeError("invalid_config", os.str(), "config");
+  }
+  const std::string source = "config file " + path;
+  Status status = Ok{};
+  // Flatten one level of sections: [audio] block = 256 -> "audio.block".
+  auto visit = [&](const std::string& name, const toml::node& node) -> Status {
+    const ConfigKey* k = findKey(name);
+    if (k == nullptr) return makeError("unknown_config", source + ": unknown key '" + name + "'", name);
+    if (auto v = node.value_exact<std::int64_t>()) return set(*k, *v, source);
+    if (auto v = node.value_exact<double>()) return set(*k, *v, source);
+    if (auto v = node.value_exact<bool>()) return set(*k, *v, source);
+    if (auto v = node.value_exact<std::string>()) return set(*k, *v, source);
+    return makeError("invalid_config", source + ": " + name + " has an unsupported type; expected " + rangeText(*k), name);
+  };
+  for (const auto& [key, node] : table) {
+    const std::string top(key.str());
+    if (const auto* section = node.as_table()) {
+      for (const auto& [sub, child] : *section) {
+        auto r = visit(top + "." + std::string(sub.str()), child);
+        if (!r) return r;
+      }
+    } else {
+      auto r = visit(top, node);
+      if (!r) return r;
+    }
+  }
+  return status;
+}
+
+std::string Config::envName(const std::string& key) {
+  std::string name = "AURALIS_";
+  for (const char c : key) name += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name;
+}
+
+Status Config::loadEnvironment(char** env) {
+  for (char** e = env; e != nullptr && *e != nullptr; ++e) {
+    const std::string entry(*e);
+    if (entry.rfind("AURALIS_", 0) != 0) continue;
+    const auto eq = entry.find('=');
+    const std::string name = entry.substr(0, eq);
+    const std::string value = eq == std::string::npos ? "" : entry.substr(eq + 1);
+    const ConfigKey* match = nullptr;
+    for (const auto& k : configSchema())
+      if (envName(k.name) == name) match = &k;
+    if (match == nullptr)
+      return makeError("unknown_config", "environment: unknown variable " + name, name);
+    auto r = setFromText(match->name, value, "environment " + name);
+    if (!r) return r;
+  }
+  return Ok{};
+}
+
+std::int64_t Config::getInt(const std::string& key) const { return std::get<std::int64_t>(values_.at(key)); }
+double Config::getDouble(const std::string& key) const { return std::get<double>(values_.at(key)); }
+bool Config::getBool(const std::string& key) const { return std::get<bool>(values_.at(key)); }
+std::string Config::getString(const std::string& key) const { return std::get<std::string>(values_.at(key)); }
+
+std::string Config::describe() {
+  std::ostringstream os;
+  for (const auto& k : configSchema())
+    os << "  " << k.name << " (" << envName(k.name) << ")\n      " << k.help << "; "
+       << rangeText(k) << "; default " << (valueText(k.defaultValue).empty() ? "\"\"" : valueText(k.defaultValue))
+       << "\n";
+  return os.str();
+}
+
+}  // namespace auralis::app

@@ -1,0 +1,44 @@
+#include "app/engine_monitor.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace auralis::app {
+
+void EngineMonitor::start() {
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void EngineMonitor::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void EngineMonitor::run() {
+  struct Seen {
+    std::uint64_t misses = 0, nans = 0, late = 0, dropped = 0, masterDrops = 0, inputDrops = 0;
+  } seen;
+  auto& m = engine_.metrics();
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, std::chrono::seconds(1));
+    auto report = [](std::uint64_t now, std::uint64_t& last, const char* what) {
+      if (now > last) spdlog::warn("audio: {} +{} (total {})", what, now - last, now);
+      last = now;
+    };
+    report(m.deadlineMisses.load(), seen.misses, "deadline misses");
+    report(m.nanEvents.load(), seen.nans, "non-finite blocks replaced by silence");
+    report(m.lateNotes.load(), seen.late, "late notes");
+    report(m.droppedNotes.load(), seen.dropped, "dropped notes");
+    report(engine_.masterTap().drops(), seen.masterDrops, "master tap drops");
+    report(engine_.inputTap().drops(), seen.inputDrops, "input tap drops");
+  }
+}
+
+}  // namespace auralis::app

@@ -1,0 +1,113 @@
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "app/commands.hpp"
+#include "app/data_dir.hpp"
+#include "app/engine_monitor.hpp"
+#include "app/ensemble_wiring.hpp"
+#include "ensemble/ensemble_runner.hpp"
+#include "io/audio_driver.hpp"
+
+namespace auralis::app {
+
+namespace {
+
+io::BackendKind backendKind(const std::string& name) {
+  if (name == "jack") return io::BackendKind::Jack;
+  if (name == "rtaudio") return io::BackendKind::RtAudio;
+  return io::BackendKind::Clock;
+}
+
+/// Blocks SIGINT/SIGTERM in every thread (call before starting any) so that
+/// only waitForSignal() sees them, on the main thread.
+sigset_t blockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+}  // namespace
+
+int runServe(const Config& config, const ServeOptions& options) {
+  const sigset_t signals = blockShutdownSignals();
+  auto params = ensembleParams(config, options.mode, "");
+  if (!params) {
+    std::cerr << "auralis: " << params.error().message << "\n";
+    return 2;
+  }
+  auto dataDir = ensureDataDir(config.getString("data_dir"));
+  if (!dataDir) {
+    std::cerr << "auralis: " << dataDir.error().message << "\n";
+    return 2;
+  }
+
+  engine::Engine engine;
+  io::AudioDriver driver(engine);
+  io::DriverConfig dc;
+  dc.kind = backendKind(config.getString("audio.backend"));
+  dc.backend.sampleRate = static_cast<double>(config.getInt("audio.sample_rate"));
+  dc.backend.blockFrames = static_cast<int>(config.getInt("audio.block"));
+  dc.backend.device = config.getString("audio.device");
+  dc.backend.realtimePriority = config.getBool("audio.realtime");
+  dc.fallbackToClock = config.getBool("audio.fallback_to_clock");
+  engine::EngineConfig engineConfig;
+  auto started = driver.start(
+      dc,
+      [&](double rate, int block) {
+        engineConfig = engine::ensembleEngineConfig(rate, std::max(block, 1024));
+        engineConfig.master.ceilingDb = config.getDouble("master.ceiling_db");
+        engine.prepare(engineConfig);
+        postMixParams(engine, params.value());
+      },
+      [](const io::DriverState& s) {
+        spdlog::warn("audio: now on the {} backend: {}", io::backendName(s.active), s.reason);
+      });
+  if (!started) {
+    std::cerr << "auralis: " << started.error().message << "\n";
+    return started.error().code == "invalid_param" ? 2 : 1;
+  }
+  const auto state = driver.state();
+  if (state.degraded) spdlog::warn("audio: {}", state.reason);
+
+  ensemble::EnsembleConfig ec;
+  ec.sampleRate = state.sampleRate;
+  ec.seed = static_cast<std::uint64_t>(config.getInt("music.seed"));
+  ec.params = params.value();
+  EngineNoteSink sink(engine);
+  ensemble::EnsembleRunner runner(ec, sink, [&engine] { return engine.position(); });
+  runner.start();
+  EngineMonitor monitor(engine);
+  monitor.start();
+
+  std::cout << "auralis " << "serving: " << io::backendName(state.active) << " backend, "
+            << state.sampleRate << " Hz, " << state.blockFrames << " frames per block\n"
+            << "playing: " << params.value().key.name() << " at " << params.value().bpm
+            << " bpm, intensity " << params.value().intensity << "\n"
+            << "data directory: " << dataDir.value() << "\n"
+            << "stop with Ctrl-C (SIGINT) or SIGTERM" << std::endl;
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  spdlog::info("{}: fading out and stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
+
+  runner.stop();
+  engine.postCommand({engine::CommandType::FadeOut, 0, 0, 0, 0.0F});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  while (!engine.fadedOut() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  driver.stop();
+  monitor.stop();
+  const auto& m = engine.metrics();
+  spdlog::info("stopped after {} blocks; deadline misses {}, NaN blocks {}", m.blocks.load(),
+               m.deadlineMisses.load(), m.nanEvents.load());
+  return 0;
+}
+
+}  // namespace auralis::app

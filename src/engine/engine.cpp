@@ -1,0 +1,225 @@
+#include "engine/engine.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+
+#include "core/rt_guard.hpp"
+#include "core/units.hpp"
+
+namespace auralis::engine {
+
+namespace {
+
+std::uint64_t monotonicNanos() noexcept {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);  // vDSO: no system call, safe on the audio thread
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ULL +
+         static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+}  // namespace
+
+EngineConfig testToneConfig(double sampleRate, int maxBlockFrames) {
+  EngineConfig c;
+  c.sampleRate = sampleRate;
+  c.maxBlockFrames = maxBlockFrames;
+  for (int ch = 0; ch < music::kChannelCount; ++ch)
+    c.instruments.emplace_back(static_cast<music::Channel>(ch), music::InstrumentKind::TestTone);
+  return c;
+}
+
+EngineConfig ensembleEngineConfig(double sampleRate, int maxBlockFrames) {
+  using music::Channel;
+  using music::InstrumentKind;
+  EngineConfig c;
+  c.sampleRate = sampleRate;
+  c.maxBlockFrames = maxBlockFrames;
+  c.instruments = {
+      {Channel::Harmony, InstrumentKind::Pad},      {Channel::Harmony, InstrumentKind::Keys},
+      {Channel::Harmony, InstrumentKind::Bell},     {Channel::Harmony, InstrumentKind::GeneralMidi},
+      {Channel::Bass, InstrumentKind::Bass},        {Channel::Bass, InstrumentKind::GeneralMidi},
+      {Channel::Melody, InstrumentKind::Keys},      {Channel::Melody, InstrumentKind::Bell},
+      {Channel::Melody, InstrumentKind::Pad},       {Channel::Melody, InstrumentKind::GeneralMidi},
+      {Channel::Percussion, InstrumentKind::Kick},  {Channel::Percussion, InstrumentKind::Snare},
+      {Channel::Percussion, InstrumentKind::Hihat}, {Channel::Percussion, InstrumentKind::Swell},
+      {Channel::Response, InstrumentKind::TestTone},
+  };
+  return c;
+}
+
+Engine::Engine() = default;
+Engine::~Engine() = default;
+
+void Engine::prepare(const EngineConfig& config) {
+  config_ = config;
+  config_.maxBlockFrames = std::clamp(config_.maxBlockFrames, 1, kMaxBlockFrames);
+  const int maxFrames = config_.maxBlockFrames;
+  const RenderSpec spec{config_.sampleRate, maxFrames};
+
+  notes_ = std::make_unique<MpscQueue<music::NoteEvent>>(config_.noteQueueCapacity);
+  commands_ = std::make_unique<MpscQueue<EngineCommand>>(config_.commandQueueCapacity);
+  scheduler_.prepare(config_.schedulerCapacity);
+  for (auto& strip : channels_) strip = ChannelStrip{};
+  for (auto& strip : channels_) strip.prepare(config_.sampleRate, maxFrames);
+  for (const auto& [channel, kind] : config_.instruments) {
+    auto inst = config_.instrumentFactory ? config_.instrumentFactory(kind) : makeInstrument(kind);
+    if (!inst) continue;
+    inst->prepare(spec);
+    channels_[static_cast<std::size_t>(channel)].addInstrument(kind, std::move(inst));
+  }
+  effects_.prepare(config_.sampleRate, maxFrames);
+  master_.prepare(config_.sampleRate, config_.master);
+  master_.fadeIn();
+  mix_.prepare(maxFrames);
+  reverbSend_.prepare(maxFrames);
+  delaySend_.prepare(maxFrames);
+  silence_.assign(static_cast<std::size_t>(maxFrames), 0.0F);
+  masterTap_ = std::make_unique<Tap>("master", config_.tapCapacityBlocks);
+  inputTap_ = std::make_unique<Tap>("input", config_.tapCapacityBlocks);
+  position_.store(0, std::memory_order_release);
+}
+
+void Engine::applyCommand(const EngineCommand& c) noexcept {
+  auto& strip = channels_[std::min<std::size_t>(c.channel, channels_.size() - 1)];
+  switch (c.type) {
+    case CommandType::MasterGain: master_.setGain(c.value); break;
+    case CommandType::ChannelLevel: strip.setLevel(c.value); break;
+    case CommandType::ChannelPan: strip.setPan(c.value); break;
+    case CommandType::ChannelEnabled: strip.setEnabled(c.value > 0.5F); break;
+    case CommandType::ChannelReverbSend: strip.setReverbSend(c.value); break;
+    case CommandType::ChannelDelaySend: strip.setDelaySend(c.value); break;
+    case CommandType::ReverbSize: effects_.setReverbSize(c.value); break;
+    case CommandType::ReverbDecay: effects_.setReverbDecay(c.value); break;
+    case CommandType::ReverbDamping: effects_.setReverbDamping(c.value); break;
+    case CommandType::DelayTime: effects_.setDelayTime(c.value); break;
+    case CommandType::DelayFeedback: effects_.setDelayFeedback(c.value); break;
+    case CommandType::DelayDamping: effects_.setDelayDamping(c.value); break;
+    case CommandType::InstrumentParam:
+      if (c.instrument < music::kInstrumentKindCount) {
+        if (auto* inst = strip.instrument(static_cast<music::InstrumentKind>(c.instrument)))
+          inst->setParameter(c.param, c.value);
+      }
+      break;
+    case CommandType::AllNotesOff:
+      for (auto& s : channels_) s.allNotesOff();
+      break;
+    case CommandType::FadeIn: master_.fadeIn(); break;
+    case CommandType::FadeOut: master_.fadeOut(); break;
+  }
+  metrics_.commandsApplied.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Engine::drainNotes(std::int64_t blockStart, std::int64_t /*blockEnd*/) noexcept {
+  music::NoteEvent note;
+  while (notes_->tryPop(note)) {
+    ScheduledEvent e;
+    e.kind = ScheduledEvent::Kind::NoteOn;
+    e.note = note;
+    e.sample = note.startSample;
+    if (e.sample < blockStart) {
+      // A late note still plays, at the first sample we can give it.
+      e.sample = blockStart;
+      metrics_.lateNotes.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (!scheduler_.push(e)) metrics_.droppedNotes.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void Engine::fire(const ScheduledEvent& e) noexcept {
+  const auto ch = static_cast<std::size_t>(e.note.channel);
+  Instrument* inst = ch < channels_.size() ? channels_[ch].instrument(e.note.instrument) : nullptr;
+  if (inst == nullptr) {
+    metrics_.droppedNotes.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (e.kind == ScheduledEvent::Kind::NoteOff) {
+    inst->noteOff(e.noteId);
+    return;
+  }
+  const std::uint32_t id = nextNoteId_++;
+  inst->noteOn(NoteStart{id, e.note.pitch, e.note.program, e.note.velocity, e.note.pan});
+  metrics_.notesStarted.fetch_add(1, std::memory_order_relaxed);
+  ScheduledEvent off = e;
+  off.kind = ScheduledEvent::Kind::NoteOff;
+  off.noteId = id;
+  off.sample = e.sample + std::max<std::int32_t>(1, e.note.lengthSamples);
+  if (!scheduler_.push(off)) {
+    // Never leave a note hanging: with no room to schedule its end, end it now.
+    inst->noteOff(id);
+    metrics_.droppedNotes.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void Engine::renderSegment(int offset, int frames) noexcept {
+  if (frames <= 0) return;
+  for (auto& strip : channels_) strip.render(offset, frames, mix_, reverbSend_, delaySend_);
+}
+
+void Engine::process(const float* const* input, int inputChannels, float* const* output,
+                     int frames) noexcept {
+  rt::AudioCallbackScope audioScope;
+  const std::uint64_t started = monotonicNanos();
+  frames = std::clamp(frames, 0, config_.maxBlockFrames);
+  const std::int64_t blockStart = position_.load(std::memory_order_relaxed);
+  const std::int64_t blockEnd = blockStart + frames;
+
+  EngineCommand command;
+  while (commands_->tryPop(command)) applyCommand(command);
+  drainNotes(blockStart, blockEnd);
+
+  mix_.clear(0, frames);
+  reverbSend_.clear(0, frames);
+  delaySend_.clear(0, frames);
+
+  // Render up to each event inside the block, fire it, continue: every note
+  // starts and ends at its exact sample.
+  int rendered = 0;
+  while (!scheduler_.empty() && scheduler_.top().sample < blockEnd) {
+    const ScheduledEvent e = scheduler_.top();
+    scheduler_.pop();
+    const int at = static_cast<int>(std::max<std::int64_t>(e.sample - blockStart, 0));
+    renderSegment(rendered, at - rendered);
+    rendered = std::max(rendered, at);
+    fire(e);
+  }
+  renderSegment(rendered, frames - rendered);
+  effects_.process(reverbSend_, delaySend_, mix_, frames);
+
+  if (!master_.process(mix_.left.data(), mix_.right.data(), frames)) {
+    metrics_.nanEvents.fetch_add(1, std::memory_order_relaxed);
+    effects_.reset();
+    for (auto& s : channels_) s.reset();
+  }
+
+  float peak = 0.0F;
+  for (int i = 0; i < frames; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    output[0][i] = mix_.left[k];
+    output[1][i] = mix_.right[k];
+    peak = std::max(peak, std::max(std::fabs(mix_.left[k]), std::fabs(mix_.right[k])));
+  }
+  masterTap_->push(output[0], output[1], frames, blockStart);
+  const float* inL = (input != nullptr && inputChannels > 0) ? input[0] : silence_.data();
+  const float* inR = (input != nullptr && inputChannels > 1) ? input[1] : inL;
+  inputTap_->push(inL, inR, frames, blockStart);
+
+  int voices = 0;
+  for (const auto& s : channels_) voices += s.activeVoices();
+  metrics_.activeVoices.store(voices, std::memory_order_relaxed);
+  metrics_.peakLinear.store(peak, std::memory_order_relaxed);
+  metrics_.limiterGainReductionDb.store(
+      static_cast<float>(-gainToDb(master_.lastLimiterGain()).value), std::memory_order_relaxed);
+  metrics_.blocks.fetch_add(1, std::memory_order_relaxed);
+  metrics_.frames.fetch_add(static_cast<std::uint64_t>(frames), std::memory_order_relaxed);
+  position_.store(blockEnd, std::memory_order_release);
+
+  const std::uint64_t elapsed = monotonicNanos() - started;
+  metrics_.callback.record(elapsed);
+  const double periodNanos = 1e9 * frames / config_.sampleRate;
+  if (static_cast<double>(elapsed) > periodNanos)
+    metrics_.deadlineMisses.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace auralis::engine

@@ -1,0 +1,107 @@
+// Engine: the render path. Knows no device: a backend (src/io) calls process()
+// once per block on the audio thread; everything else talks to it through
+// lock-free queues and atomics.
+//
+// Per block (process):
+//   1. apply queued commands (block start is the one place they land);
+//   2. move newly posted notes into the scheduler;
+//   3. render the channels, split at every note start/release inside the block;
+//   4. effects returns; master bus (NaN guard, gain and fades, DC, limiter);
+//   5. copy the block to the taps; count, time and publish metrics.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "core/mpsc_queue.hpp"
+#include "core/rt_annotations.hpp"
+#include "engine/channel_strip.hpp"
+#include "engine/effects_bus.hpp"
+#include "engine/engine_command.hpp"
+#include "engine/engine_metrics.hpp"
+#include "engine/event_scheduler.hpp"
+#include "engine/master_bus.hpp"
+#include "engine/tap.hpp"
+#include "music/note_event.hpp"
+
+namespace auralis::engine {
+
+struct EngineConfig {
+  double sampleRate = 48000.0;
+  int maxBlockFrames = 1024;  // largest block a backend may ask for (<= kMaxBlockFrames)
+  /// The instruments to build: one instance per (channel, kind).
+  std::vector<std::pair<music::Channel, music::InstrumentKind>> instruments;
+  /// Builds each instrument; empty means makeInstrument. Tests inject doubles here.
+  std::function<std::unique_ptr<Instrument>(music::InstrumentKind)> instrumentFactory;
+  MasterBusConfig master;
+  std::size_t noteQueueCapacity = 8192;
+  std::size_t commandQueueCapacity = 1024;
+  std::size_t schedulerCapacity = 8192;
+  std::size_t tapCapacityBlocks = 256;
+};
+
+/// Test instruments on every channel: what the engine plays before an ensemble exists.
+EngineConfig testToneConfig(double sampleRate, int maxBlockFrames);
+/// Every instrument each agent's channel may choose (what the ensemble plays on).
+EngineConfig ensembleEngineConfig(double sampleRate, int maxBlockFrames);
+
+class Engine {
+ public:
+  Engine();
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  /// Control thread, before the backend starts. Allocates everything the
+  /// render path will ever use. May be called again (device rate change) while stopped.
+  void prepare(const EngineConfig& config);
+
+  /// Audio thread only. Renders `frames` (<= maxBlockFrames) of stereo output.
+  /// `input` may be null (no input); `output` has two channels.
+  void process(const float* const* input, int inputChannels, float* const* output,
+               int frames) noexcept AURALIS_NONBLOCKING;
+
+  /// Non-real-time producers (ensemble, MIDI, tests). False when the queue is full.
+  bool postNote(const music::NoteEvent& note) { return notes_->tryPush(note); }
+  bool postCommand(const EngineCommand& command) { return commands_->tryPush(command); }
+
+  /// Any thread: samples rendered so far (the start of the next block).
+  std::int64_t position() const noexcept { return position_.load(std::memory_order_acquire); }
+  double sampleRate() const noexcept { return config_.sampleRate; }
+  int maxBlockFrames() const noexcept { return config_.maxBlockFrames; }
+  /// Frames the master bus delays the signal by (limiter look-ahead).
+  int latencyFrames() const noexcept { return master_.latencyFrames(); }
+  bool fadedOut() const noexcept { return master_.fadedOut(); }
+
+  EngineMetrics& metrics() noexcept { return metrics_; }
+  const EngineMetrics& metrics() const noexcept { return metrics_; }
+  Tap& masterTap() noexcept { return *masterTap_; }
+  Tap& inputTap() noexcept { return *inputTap_; }
+
+ private:
+  void applyCommand(const EngineCommand& c) noexcept;
+  void drainNotes(std::int64_t blockStart, std::int64_t blockEnd) noexcept;
+  void fire(const ScheduledEvent& e) noexcept;
+  void renderSegment(int offset, int frames) noexcept;
+
+  EngineConfig config_;
+  std::unique_ptr<MpscQueue<music::NoteEvent>> notes_;
+  std::unique_ptr<MpscQueue<EngineCommand>> commands_;
+  EventScheduler scheduler_;
+  std::array<ChannelStrip, music::kChannelCount> channels_;
+  EffectsBus effects_;
+  MasterBus master_;
+  StereoBus mix_, reverbSend_, delaySend_;
+  std::vector<float> silence_;
+  std::unique_ptr<Tap> masterTap_, inputTap_;
+  std::atomic<std::int64_t> position_{0};
+  std::uint32_t nextNoteId_ = 1;
+  EngineMetrics metrics_;
+};
+
+}  // namespace auralis::engine

@@ -1,0 +1,37 @@
+// EngineCommand: the small, trivially-copyable message a control thread sends
+// the audio thread. Validation happens at the edge (src/control); by the time a
+// command is here its values are in range. Applied at the start of a block.
+#pragma once
+
+#include <cstdint>
+
+namespace auralis::engine {
+
+enum class CommandType : std::uint8_t {
+  MasterGain,        // value: linear gain, smoothed
+  ChannelLevel,      // channel, value 0..1 (linear), smoothed
+  ChannelPan,        // channel, value -1..1, smoothed
+  ChannelEnabled,    // channel, value 0 or 1 (a fade, never a cut)
+  ChannelReverbSend, // channel, value 0..1
+  ChannelDelaySend,  // channel, value 0..1
+  ReverbSize,        // value 0..1
+  ReverbDecay,       // value seconds
+  ReverbDamping,     // value 0..1
+  DelayTime,         // value seconds
+  DelayFeedback,     // value 0..0.95
+  DelayDamping,      // value 0..1
+  InstrumentParam,   // channel, instrument kind, param id, value
+  AllNotesOff,       // release every voice on every channel
+  FadeIn,            // master fade up (start)
+  FadeOut,           // master fade to silence (stop); Engine::fadedOut() turns true
+};
+
+struct EngineCommand {
+  CommandType type = CommandType::MasterGain;
+  std::uint8_t channel = 0;
+  std::uint8_t instrument = 0;
+  std::uint8_t param = 0;
+  float value = 0.0F;
+};
+
+}  // namespace auralis::engine

@@ -1,0 +1,80 @@
+// EngineMetrics: counters the audio thread bumps with relaxed atomics and any
+// other thread reads (metrics exposition, logger, tests). Nothing here locks.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+
+namespace auralis::engine {
+
+/// Callback-time histogram with log-spaced buckets: bucket k holds durations up
+/// to 2^(k/4) microseconds (1 us .. ~190 ms), the last one everything above.
+class CallbackHistogram {
+ public:
+  static constexpr int kBuckets = 72;
+
+  /// Upper edge of bucket k in seconds.
+  static double upperEdgeSeconds(int k) { return std::exp2(k / 4.0) * 1e-6; }
+
+  /// Audio thread. Wait-free.
+  void record(std::uint64_t nanos) noexcept {
+    counts_[static_cast<std::size_t>(bucketFor(nanos))].fetch_add(1, std::memory_order_relaxed);
+    sumNanos_.fetch_add(nanos, std::memory_order_relaxed);
+    auto prev = maxNanos_.load(std::memory_order_relaxed);
+    while (nanos > prev && !maxNanos_.compare_exchange_weak(prev, nanos, std::memory_order_relaxed)) {
+    }
+  }
+
+  std::uint64_t count(int k) const { return counts_[static_cast<std::size_t>(k)].load(std::memory_order_relaxed); }
+  std::uint64_t total() const {
+    std::uint64_t n = 0;
+    for (const auto& c : counts_) n += c.load(std::memory_order_relaxed);
+    return n;
+  }
+  double sumSeconds() const { return static_cast<double>(sumNanos_.load(std::memory_order_relaxed)) * 1e-9; }
+  double maxSeconds() const { return static_cast<double>(maxNanos_.load(std::memory_order_relaxed)) * 1e-9; }
+  /// Upper bucket edge below which fraction q of the samples fall (0 when empty).
+  double quantileSeconds(double q) const {
+    const auto n = total();
+    if (n == 0) return 0.0;
+    const auto target = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(n)));
+    std::uint64_t seen = 0;
+    for (int k = 0; k <= kBuckets; ++k) {
+      seen += count(k);
+      if (seen >= target) return k < kBuckets ? upperEdgeSeconds(k) : maxSeconds();
+    }
+    return maxSeconds();
+  }
+
+ private:
+  static int bucketFor(std::uint64_t nanos) noexcept {
+    const double us = static_cast<double>(nanos) * 1e-3;
+    if (us <= 1.0) return 0;
+    const int k = static_cast<int>(std::ceil(4.0 * std::log2(us)));
+    return k > kBuckets ? kBuckets : k;
+  }
+
+  std::array<std::atomic<std::uint64_t>, kBuckets + 1> counts_{};
+  std::atomic<std::uint64_t> sumNanos_{0};
+  std::atomic<std::uint64_t> maxNanos_{0};
+};
+
+struct EngineMetrics {
+  std::atomic<std::uint64_t> blocks{0};
+  std::atomic<std::uint64_t> frames{0};
+  std::atomic<std::uint64_t> deadlineMisses{0};  // a block that took longer than its period
+  std::atomic<std::uint64_t> underruns{0};       // device asked and got silence (backend-reported)
+  std::atomic<std::uint64_t> nanEvents{0};       // blocks replaced by silence
+  std::atomic<std::uint64_t> lateNotes{0};       // notes that arrived after their start sample
+  std::atomic<std::uint64_t> droppedNotes{0};    // scheduler full, or no such instrument
+  std::atomic<std::uint64_t> commandsApplied{0};
+  std::atomic<std::uint64_t> notesStarted{0};
+  std::atomic<int> activeVoices{0};
+  std::atomic<float> limiterGainReductionDb{0.0F};  // worst in the last block, >= 0
+  std::atomic<float> peakLinear{0.0F};              // master peak of the last block
+  CallbackHistogram callback;
+};
+
+}  // namespace auralis::engine

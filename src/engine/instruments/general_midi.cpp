@@ -1,0 +1,181 @@
+#include "engine/instruments/general_midi.hpp"
+
+#include <fluidsynth.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+
+namespace auralis::engine::instruments {
+
+namespace {
+constexpr int kMidiChannels = 16;
+}  // namespace
+
+// Worker-owned state. GM notes map onto MIDI channels by program so that
+// different programs sound at once; channel 9 (drums) is skipped.
+struct GeneralMidiInstrument::Fluid {
+  fluid_settings_t* settings = nullptr;
+  fluid_synth_t* synth = nullptr;
+  std::array<int, kMidiChannels> channelProgram{};
+  // Which (channel, pitch) each sounding note id holds, for noteOff.
+  struct Held {
+    std::uint32_t id;
+    int channel;
+    int pitch;
+    bool on;
+  };
+  std::array<Held, 256> held{};
+
+  ~Fluid() {
+    if (synth != nullptr) delete_fluid_synth(synth);
+    if (settings != nullptr) delete_fluid_settings(settings);
+  }
+  int channelFor(int program) {
+    for (int c = 0; c < kMidiChannels; ++c)
+      if (c != 9 && channelProgram[static_cast<std::size_t>(c)] == program) return c;
+    // A new program takes the next channel round-robin (skipping drums).
+    const int c = nextChannel;
+    nextChannel = (nextChannel + 1) % kMidiChannels;
+    if (nextChannel == 9) nextChannel = 10;
+    channelProgram[static_cast<std::size_t>(c)] = program;
+    fluid_synth_program_change(synth, c, program);
+    return c;
+  }
+  int nextChannel = 0;
+};
+
+GeneralMidiInstrument::GeneralMidiInstrument(std::string soundFont)
+    : soundFont_(std::move(soundFont)) {}
+
+GeneralMidiInstrument::~GeneralMidiInstrument() {
+  stop();
+}
+
+void GeneralMidiInstrument::stop() {
+  running_.store(false, std::memory_order_release);
+  if (worker_.joinable()) worker_.join();
+}
+
+void GeneralMidiInstrument::prepare(const RenderSpec& spec) {
+  stop();
+  fluid_ = std::make_unique<Fluid>();
+  fluid_->settings = new_fluid_settings();
+  fluid_settings_setnum(fluid_->settings, "synth.sample-rate", spec.sampleRate);
+  fluid_settings_setint(fluid_->settings, "synth.cpu-cores", 1);
+  fluid_settings_setint(fluid_->settings, "synth.polyphony", 128);
+  fluid_->synth = new_fluid_synth(fluid_->settings);
+  loaded_ = fluid_->synth != nullptr &&
+            fluid_synth_sfload(fluid_->synth, soundFont_.c_str(), 1) != FLUID_FAILED;
+  if (fluid_->synth != nullptr) {
+    for (int c = 0; c < kMidiChannels; ++c) {
+      fluid_->channelProgram[static_cast<std::size_t>(c)] = c == 9 ? -1 : 0;
+      if (c != 9) fluid_synth_program_change(fluid_->synth, c, 0);
+    }
+  }
+  events_ = std::make_unique<SpscRing<Event>>(1024);
+  audio_ = std::make_unique<SpscRing<Frame>>(
+      static_cast<std::size_t>(kLookaheadFrames + kChunkFrames + spec.maxBlockFrames));
+  running_.store(true, std::memory_order_release);
+  worker_ = std::thread([this] { workerLoop(); });
+}
+
+void GeneralMidiInstrument::noteOn(const NoteStart& note) noexcept {
+  Event e;
+  e.type = Event::kOn;
+  e.pitch = std::min<std::uint8_t>(note.pitch, 127);
+  e.program = std::min<std::uint8_t>(note.program, 127);
+  e.velocity = static_cast<std::uint8_t>(std::clamp(note.velocity, 0.0F, 1.0F) * 126.0F + 1.0F);
+  e.noteId = note.noteId;
+  if (!events_ || !events_->tryPush(e)) dropped_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void GeneralMidiInstrument::noteOff(std::uint32_t noteId) noexcept {
+  Event e;
+  e.type = Event::kOff;
+  e.noteId = noteId;
+  if (!events_ || !events_->tryPush(e)) dropped_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void GeneralMidiInstrument::allNotesOff() noexcept {
+  Event e;
+  e.type = Event::kAllOff;
+  if (!events_ || !events_->tryPush(e)) dropped_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void GeneralMidiInstrument::reset() noexcept {
+  Event e;
+  e.type = Event::kReset;
+  if (!events_ || !events_->tryPush(e)) dropped_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void GeneralMidiInstrument::render(float* left, float* right, int frames) noexcept {
+  if (!audio_) return;
+  Frame f{};
+  for (int i = 0; i < frames; ++i) {
+    if (!audio_->tryPop(f)) {
+      underruns_.fetch_add(static_cast<std::uint64_t>(frames - i), std::memory_order_relaxed);
+      return;
+    }
+    left[i] += f.l;
+    right[i] += f.r;
+  }
+}
+
+int GeneralMidiInstrument::activeVoices() const noexcept {
+  return voices_.load(std::memory_order_relaxed);
+}
+
+void GeneralMidiInstrument::workerLoop() {
+  Fluid& fl = *fluid_;
+  std::array<float, kChunkFrames> l{}, r{};
+  Event e;
+  while (running_.load(std::memory_order_acquire)) {
+    // 1. Apply every pending event.
+    while (events_->tryPop(e)) {
+      if (fl.synth == nullptr) continue;
+      switch (e.type) {
+        case Event::kOn: {
+          const int ch = fl.channelFor(e.program);
+          fluid_synth_noteon(fl.synth, ch, e.pitch, e.velocity);
+          for (auto& h : fl.held)
+            if (!h.on) {
+              h = {e.noteId, ch, e.pitch, true};
+              break;
+            }
+          break;
+        }
+        case Event::kOff:
+          for (auto& h : fl.held)
+            if (h.on && h.id == e.noteId) {
+              fluid_synth_noteoff(fl.synth, h.channel, h.pitch);
+              h.on = false;
+            }
+          break;
+        case Event::kAllOff:
+          for (auto& h : fl.held) h.on = false;
+          fluid_synth_all_notes_off(fl.synth, -1);
+          break;
+        case Event::kReset:
+          for (auto& h : fl.held) h.on = false;
+          fluid_synth_all_sounds_off(fl.synth, -1);
+          break;
+      }
+    }
+    // 2. Render ahead while the audio ring is short of the lookahead.
+    if (audio_->sizeApprox() + kChunkFrames <= static_cast<std::size_t>(kLookaheadFrames)) {
+      l.fill(0.0F);
+      r.fill(0.0F);
+      if (fl.synth != nullptr) {
+        fluid_synth_write_float(fl.synth, kChunkFrames, l.data(), 0, 1, r.data(), 0, 1);
+        voices_.store(fluid_synth_get_active_voice_count(fl.synth), std::memory_order_relaxed);
+      }
+      for (int i = 0; i < kChunkFrames; ++i)
+        audio_->tryPush(Frame{l[static_cast<std::size_t>(i)], r[static_cast<std::size_t>(i)]});
+      continue;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+  }
+}
+
+}  // namespace auralis::engine::instruments
