@@ -38,6 +38,7 @@ int runCli(int argc, char** argv, char** environ) {
                "environment variables, then flags; later wins."};
   app.set_version_flag("--version", std::string("auralis ") + AURALIS_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // global options (--config, --log-*) may follow the subcommand
   std::string configPath;
   app.add_option("--config", configPath, "TOML configuration file")->check(CLI::ExistingFile);
   std::vector<KeyFlag> common = {

@@ -77,7 +77,7 @@ const std::vector<ConfigKey>& configSchema() {
        "play on the clock backend when the device is missing or lost"},
       {"audio.realtime", Type::Bool, true, 0, 0, {}, "ask for SCHED_FIFO on the audio thread"},
       {"server.bind", Type::String, std::string("127.0.0.1"), 0, 0, {}, "address to listen on"},
-      {"server.port", Type::Int, std::int64_t{8000}, 1, 65535, {}, "HTTP and WebSocket port"},
+      {"server.port", Type::Int, std::int64_t{8000}, 0, 65535, {}, "HTTP and WebSocket port (0: any free port)"},
       {"server.web_root", Type::String, std::string(), 0, 0, {},
        "directory of the web page (default: the built page next to the binary)"},
       {"data_dir", Type::String, std::string(), 0, 0, {},

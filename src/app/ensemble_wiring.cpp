@@ -37,6 +37,11 @@ Result<ensemble::EnsembleParams> ensembleParams(const Config& config, const std:
   return p;
 }
 
+ensemble::EnsembleParams unityLevels(ensemble::EnsembleParams params) {
+  for (auto& a : params.agents) a.level = 1.0F;
+  return params;
+}
+
 void postMixParams(engine::Engine& engine, const ensemble::EnsembleParams& params) {
   for (std::size_t i = 0; i < params.agents.size(); ++i) {
     const auto ch = static_cast<std::uint8_t>(i);

@@ -33,6 +33,10 @@ class EngineNoteSink final : public ensemble::NoteSink {
   std::atomic<std::uint64_t> dropped_{0};
 };
 
+/// The ensemble's copy of the parameters: agent levels at unity, because the
+/// engine's channel strips apply the levels (smoothed, at once), not velocities.
+ensemble::EnsembleParams unityLevels(ensemble::EnsembleParams params);
+
 /// Sends the mix-side parameters (agent levels and switches) to the engine.
 void postMixParams(engine::Engine& engine, const ensemble::EnsembleParams& params);
 

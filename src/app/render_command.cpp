@@ -24,7 +24,7 @@ int runRender(const Config& config, const RenderOptions& options) {
   ensemble::EnsembleConfig ec;
   ec.sampleRate = rate;
   ec.seed = static_cast<std::uint64_t>(config.getInt("music.seed"));
-  ec.params = params.value();
+  ec.params = unityLevels(params.value());
   ensemble::Ensemble ensemble(ec);
   EngineNoteSink sink(engine);
   // Plan a little ahead of each block, exactly as the live runner does, but

@@ -82,6 +82,8 @@ class Engine {
   const EngineMetrics& metrics() const noexcept { return metrics_; }
   Tap& masterTap() noexcept { return *masterTap_; }
   Tap& inputTap() noexcept { return *inputTap_; }
+  const Tap& masterTap() const noexcept { return *masterTap_; }
+  const Tap& inputTap() const noexcept { return *inputTap_; }
 
  private:
   void applyCommand(const EngineCommand& c) noexcept;

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The Quick start's second command: installs what is missing, builds, and runs
+# the whole test suite through ctest, in four builds:
+#   build        RelWithDebInfo, allocation guard on: unit, real-time, integration
+#   build-asan   AddressSanitizer + UndefinedBehaviorSanitizer: unit and integration
+#   build-tsan   ThreadSanitizer: the threaded parts (rings, engine, backends, ensemble runner)
+#   build-rtsan  clang-22 RealtimeSanitizer: the real-time tests, render path [[clang::nonblocking]]
+# Prints each ctest summary, then one closing line with the totals.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh || exit 1
+jobs=$(nproc)
+passed=0
+failed=0
+status=0
+
+# run_ctest DIR [ctest args...]: runs ctest and adds its counts to the totals.
+run_ctest() {
+  local dir=$1
+  shift
+  local log
+  log=$(mktemp)
+  (cd "$dir" && ctest --output-on-failure -j"$jobs" "$@") | tee "$log"
+  local line
+  line=$(grep -E "tests passed, [0-9]+ tests failed out of [0-9]+" "$log" | tail -1)
+  if [[ -z "$line" ]]; then
+    echo "test.sh: no ctest summary from $dir" >&2
+    status=1
+  else
+    local total fail
+    total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
+    fail=$(sed -E 's/.* ([0-9]+) tests failed.*/\1/' <<<"$line")
+    passed=$((passed + total - fail))
+    failed=$((failed + fail))
+    ((fail == 0)) || status=1
+  fi
+  rm -f "$log"
+}
+
+build() {
+  echo "=== build: $1"
+  bash scripts/build.sh "$@" || { echo "test.sh: build $1 failed" >&2; status=1; return 1; }
+}
+
+threaded='^(core|engine|io|ensemble|rt):'
+if build build-tsan -DAURALIS_SANITIZE=thread -DAURALIS_APPS=OFF -DAURALIS_BENCH=OFF; then
+  # libjack is not instrumented: its threads would be false reports, so the
+  # JACK test runs in the other builds.
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" run_ctest build-tsan -R "$threaded" -E jack
+fi
+if build build-rtsan -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+    -DAURALIS_SANITIZE=realtime -DAURALIS_APPS=OFF -DAURALIS_BENCH=OFF; then
+  RTSAN_OPTIONS="halt_on_error=true" run_ctest build-rtsan -R '^(rt|engine):'
+fi
+if build build-asan -DAURALIS_SANITIZE=address,undefined -DAURALIS_BENCH=OFF; then
+  ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1" \
+    run_ctest build-asan
+fi
+if build build; then
+  run_ctest build
+fi
+
+echo
+echo "auralis: $passed passed, $failed failed"
+exit $status

@@ -1,0 +1,91 @@
+// Router: HTTP request -> response, with no sockets, so every endpoint can be
+// unit-tested and fuzzed in-process. The Beast server (server.cpp) only moves
+// bytes; everything a client sees over HTTP is decided here.
+//
+// Endpoints (docs/protocol.md): GET /health, GET /api/v1/status, GET|POST
+// /api/v1/control, GET /api/v1/metrics, GET /metrics, GET /api/v1/schema, and
+// static files from the web root (GET/HEAD) with no way out of it.
+//
+// Thread rules: handle() is const and thread-safe given thread-safe hooks; the
+// server calls it from any of its io threads.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "control/controller.hpp"
+
+namespace auralis::net {
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string target = "/";  // path and optional query, as sent
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  /// The first header named `name` (case-insensitive), or "".
+  std::string header(std::string_view name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string contentType = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+struct RouterHooks {
+  control::Controller* controller = nullptr;
+  std::function<std::string()> prometheusText;
+  std::function<nlohmann::json()> metricsJson;
+  /// Server facts merged into status replies (client counts, ...).
+  std::function<nlohmann::json()> serverStatus;
+  /// Called after a successful POST /api/v1/control (the server broadcasts status).
+  std::function<void(const control::ControlParams&)> onApplied;
+};
+
+struct RouterConfig {
+  std::filesystem::path webRoot = "web";
+  /// When non-empty, POST /api/v1/control needs "Authorization: Bearer <token>".
+  std::string controlToken;
+};
+
+class Router {
+ public:
+  Router(RouterConfig config, RouterHooks hooks);
+  /// Any io thread.
+  HttpResponse handle(const HttpRequest& request) const;
+
+  /// Percent-decodes a URL path; nullopt-like empty optional on malformed escapes.
+  static std::optional<std::string> percentDecode(std::string_view in);
+  /// The file under `root` that `urlPath` names, or empty when the path is unsafe
+  /// (traversal, NUL, backslash, encoded escapes, symlinks out of the root).
+  static std::filesystem::path resolveStatic(const std::filesystem::path& root,
+                                             std::string_view urlPath);
+  /// Content type by file extension.
+  static std::string contentTypeFor(const std::filesystem::path& file);
+
+ private:
+  HttpResponse status() const;
+  HttpResponse health() const;
+  HttpResponse postControl(const HttpRequest& request) const;
+  HttpResponse staticFile(const HttpRequest& request, std::string_view path) const;
+
+  RouterConfig config_;
+  RouterHooks hooks_;
+  std::filesystem::path canonicalRoot_;
+};
+
+/// A JSON error response {"error":{"code","message","field"}}.
+HttpResponse errorResponse(int status, const Error& error);
+
+/// The JSON Schema (2020-12) of every WebSocket message and the control params.
+nlohmann::json protocolSchema();
+
+}  // namespace auralis::net

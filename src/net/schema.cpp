@@ -1,0 +1,101 @@
+// The JSON Schema served at /api/v1/schema: every WebSocket message both ways and
+// the control params, with the same ranges the validator enforces.
+#include "control/messages.hpp"
+#include "net/router.hpp"
+
+namespace auralis::net {
+namespace {
+
+using nlohmann::json;
+
+json unit() {
+  return {{"type", "number"}, {"minimum", 0}, {"maximum", 1}};
+}
+
+json reqId() {
+  return {{"type", json::array({"string", "number"})}};
+}
+
+json message(const char* type, json properties, json required = json::array()) {
+  properties["type"] = {{"const", type}};
+  required.push_back("type");
+  return {{"type", "object"}, {"properties", std::move(properties)}, {"required", required}};
+}
+
+}  // namespace
+
+json protocolSchema() {
+  json agent = {{"type", "object"},
+                {"additionalProperties", false},
+                {"properties",
+                 {{"enabled", {{"type", "boolean"}}},
+                  {"level", unit()},
+                  {"reverbSend", unit()},
+                  {"delaySend", unit()}}}};
+  json agents = {
+      {"type", "object"}, {"additionalProperties", false}, {"properties", json::object()}};
+  for (int i = 0; i < control::kAgentCount; ++i) {
+    agents["properties"][std::string(control::agentName(static_cast<control::Agent>(i)))] = agent;
+  }
+  json params = {
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"properties",
+       {{"key", {{"type", "string"}, {"description", "e.g. \"D minor\", \"F# dorian\""}}},
+        {"mode", {{"type", "string"}, {"description", "overrides the key's mode"}}},
+        {"bpm", {{"type", "number"}, {"minimum", control::kMinBpm}, {"maximum", control::kMaxBpm}}},
+        {"intensity", unit()},
+        {"masterVolume", unit()},
+        {"agents", agents}}}};
+  json codes = json::array({control::codes::kBadJson, control::codes::kUnknownType,
+                            control::codes::kInvalidParam, control::codes::kUnknownParam,
+                            control::codes::kRateLimited, control::codes::kUnauthorized,
+                            control::codes::kTooManyClients, control::codes::kInternal});
+  json client = json::array({
+      message("control", {{"reqId", reqId()}, {"params", {{"$ref", "#/$defs/params"}}}},
+              json::array({"params"})),
+      message("ping", {{"reqId", reqId()}}),
+      message("status_request", {{"reqId", reqId()}}),
+      message("subscribe",
+              {{"reqId", reqId()},
+               {"audio", {{"enum", json::array({"opus", "pcm16", "off"})}}},
+               {"telemetry", {{"type", "array"}, {"items", {{"enum", control::telemetryKinds()}}}}},
+               {"resume", {{"type", "integer"}, {"minimum", 0}}}}),
+  });
+  json server = json::array({
+      message("status", {{"reqId", reqId()},
+                         {"params", {{"$ref", "#/$defs/params"}}},
+                         {"engine", {{"type", "object"}}}}),
+      message("ack", {{"reqId", reqId()}, {"applied", {{"$ref", "#/$defs/params"}}}}),
+      message("pong", {{"reqId", reqId()}, {"serverTime", {{"type", "number"}}}}),
+      message("error",
+              {{"reqId", reqId()},
+               {"code", {{"enum", codes}}},
+               {"message", {{"type", "string"}}},
+               {"field", {{"type", "string"}}}},
+              json::array({"code", "message"})),
+      message("subscribed", {{"reqId", reqId()},
+                             {"audio", {{"enum", json::array({"opus", "pcm16", "off"})}}},
+                             {"telemetry", {{"type", "array"}}},
+                             {"resume", {{"enum", json::array({"none", "resumed", "live"})}}},
+                             {"firstSequence", {{"type", "integer"}}}}),
+  });
+  for (const auto& kind : control::telemetryKinds()) {
+    server.push_back(message(kind.c_str(), json::object()));
+  }
+  return {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
+          {"title", "Auralis WebSocket protocol"},
+          {"$defs",
+           {{"params", params},
+            {"clientMessage", {{"oneOf", client}}},
+            {"serverMessage", {{"oneOf", server}}},
+            {"binaryAudioFrame",
+             {{"description",
+               "32-byte little-endian header: magic \"AUR1\", u8 codec (1 PCM16, 2 Opus), u8 "
+               "channels, u16 reserved, u32 sample rate, u64 sequence, u64 sample position, "
+               "u32 payload length; then the payload"}}}}},
+          {"oneOf", json::array({{{"$ref", "#/$defs/clientMessage"}},
+                                 {{"$ref", "#/$defs/serverMessage"}}})}};
+}
+
+}  // namespace auralis::net

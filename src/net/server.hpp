@@ -1,0 +1,87 @@
+// net::Server: HTTP and WebSocket on one port (Boost.Beast over Asio, kept out of
+// this header), run by a small io_context thread pool.
+//
+// Each WebSocket client has its own strand and a bounded send queue; audio is
+// pulled from the Broadcaster only when that queue has room, and the Broadcaster's
+// skip policy handles a client that falls behind. A client whose write stalls for
+// `stalledWriteTimeout`, whose queue overflows, or that the Broadcaster closes is
+// dropped (counted). Nothing a client does can block another or the stream thread.
+//
+// Thread rules: start()/stop() from one owner thread (the app's main thread);
+// the counters are readable from any thread (the metrics scrape).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "control/controller.hpp"
+#include "control/event_bus.hpp"
+#include "core/result.hpp"
+#include "stream/broadcaster.hpp"
+
+namespace auralis::net {
+
+struct ServerConfig {
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 8000;  // 0 picks a free port (tests); see Server::port()
+  int threads = 2;
+  int maxClients = 64;  // WebSocket clients; one more gets HTTP 503
+  std::filesystem::path webRoot = "web";
+  std::size_t maxMessageBytes = 64 * 1024;  // larger WebSocket message: close 1009
+  std::size_t maxHeaderBytes = 16 * 1024;
+  std::size_t maxBodyBytes = 1024 * 1024;
+  std::chrono::seconds idleTimeout{60};  // Beast pings at half of it (30 s)
+  std::chrono::seconds handshakeTimeout{15};
+  std::chrono::seconds requestTimeout{15};  // slow HTTP requests are cut off
+  std::chrono::seconds stalledWriteTimeout{15};
+  double controlRatePerSecond = 20.0;  // per client token bucket
+  double controlBurst = 40.0;
+  std::size_t sendQueueMessages = 512;  // text messages queued per client
+  std::size_t audioQueueFrames = 8;     // audio frames queued per client
+  std::size_t eventQueue = 256;         // bus events queued per client
+  /// When non-empty, control needs the token ("Authorization: Bearer T" or
+  /// "?token=T" on the WebSocket upgrade).
+  std::string controlToken;
+};
+
+struct ServerHooks {
+  control::Controller* controller = nullptr;
+  stream::Broadcaster* broadcaster = nullptr;  // may be null: audio "off" only
+  control::EventBus* bus = nullptr;
+  std::function<std::string()> prometheusText;
+  std::function<nlohmann::json()> metricsJson;
+};
+
+class Server {
+ public:
+  Server(ServerConfig config, ServerHooks hooks);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Owner thread. Binds and starts the io threads; an error names the address.
+  Status start();
+  /// Owner thread. Closes WebSockets with 1001, stops the io threads, joins them.
+  void stop();
+
+  /// The bound port (useful with port 0).
+  std::uint16_t port() const;
+  /// Any thread.
+  std::size_t clients() const;
+  std::uint64_t droppedClients() const;
+  std::uint64_t rejectedClients() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace auralis::net
