@@ -42,13 +42,14 @@ build() {
   bash scripts/build.sh "$@" || { echo "test.sh: build $1 failed" >&2; status=1; return 1; }
 }
 
-threaded='^(core|engine|io|ensemble|rt):'
-if build build-tsan -DAURALIS_SANITIZE=thread -DAURALIS_APPS=OFF -DAURALIS_BENCH=OFF; then
+threaded='^(core|engine|io|ensemble|stream|control|rt):'
+if BUILD_TARGETS="test_core test_engine test_io test_ensemble test_stream test_control test_rt" \
+    build build-tsan -DAURALIS_SANITIZE=thread -DAURALIS_APPS=OFF -DAURALIS_BENCH=OFF; then
   # libjack is not instrumented: its threads would be false reports, so the
   # JACK test runs in the other builds.
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" run_ctest build-tsan -R "$threaded" -E jack
 fi
-if build build-rtsan -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+if BUILD_TARGETS="test_rt test_engine" build build-rtsan -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
     -DAURALIS_SANITIZE=realtime -DAURALIS_APPS=OFF -DAURALIS_BENCH=OFF; then
   RTSAN_OPTIONS="halt_on_error=true" run_ctest build-rtsan -R '^(rt|engine):'
 fi

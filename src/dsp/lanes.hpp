@@ -28,7 +28,9 @@ using U16 = std::uint32_t __attribute__((vector_size(64)));
 /// One kernel per ISA, chosen once by the loader (GCC ifunc). Neither clone
 /// target enables FMA, so every clone rounds the same way: output is
 /// bit-identical whichever ISA the machine picks.
-#if defined(__x86_64__) && !defined(__clang__)
+// Sanitizer builds go without: an ifunc resolver runs before the sanitizer
+// runtime is initialised and crashes it.
+#if defined(__x86_64__) && !defined(__clang__) && !defined(AURALIS_NO_MULTIVERSIONING)
 #define AURALIS_LANE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define AURALIS_LANE_CLONES

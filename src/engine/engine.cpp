@@ -210,7 +210,7 @@ void Engine::process(const float* const* input, int inputChannels, float* const*
   metrics_.activeVoices.store(voices, std::memory_order_relaxed);
   metrics_.peakLinear.store(peak, std::memory_order_relaxed);
   metrics_.limiterGainReductionDb.store(
-      static_cast<float>(-gainToDb(master_.lastLimiterGain()).value), std::memory_order_relaxed);
+      static_cast<float>(-gainToDb(static_cast<double>(master_.lastLimiterGain())).value), std::memory_order_relaxed);
   metrics_.blocks.fetch_add(1, std::memory_order_relaxed);
   metrics_.frames.fetch_add(static_cast<std::uint64_t>(frames), std::memory_order_relaxed);
   position_.store(blockEnd, std::memory_order_release);

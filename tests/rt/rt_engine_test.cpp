@@ -1,5 +1,11 @@
 // The offline path and the guard itself.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <vector>
+
+#include "core/rt_annotations.hpp"
 
 #include "core/rt_guard.hpp"
 #include "io/offline_renderer.hpp"
@@ -26,6 +32,30 @@ TEST_CASE("the guard catches an allocation and a free inside the audio callback"
   delete static_cast<int*>(gEscape);
   CHECK(audioThreadAllocations() == 0);
 }
+
+#if defined(__has_feature)
+#if __has_feature(realtime_sanitizer)
+#define AURALIS_RTSAN_BUILD 1
+#endif
+#endif
+
+#ifdef AURALIS_RTSAN_BUILD
+namespace {
+void allocatesInRealtimeContext() noexcept AURALIS_NONBLOCKING { gEscape = std::malloc(16); }
+}  // namespace
+
+TEST_CASE("RealtimeSanitizer build: an allocation in a nonblocking function kills the process") {
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    allocatesInRealtimeContext();
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  CHECK_FALSE((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+}
+#endif
 
 TEST_CASE("offline: the whole ensemble path renders thousands of blocks without allocating") {
   for (const int block : {32, 64, 256, 1024}) {
