@@ -47,7 +47,8 @@ if BUILD_TARGETS="test_core test_engine test_io test_ensemble test_stream test_c
     build build-tsan -DAURALIS_SANITIZE=thread -DAURALIS_APPS=OFF -DAURALIS_BENCH=OFF; then
   # libjack is not instrumented: its threads would be false reports, so the
   # JACK test runs in the other builds.
-  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" run_ctest build-tsan -R "$threaded" -E jack
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp" \
+    run_ctest build-tsan -R "$threaded" -E jack
 fi
 if BUILD_TARGETS="test_rt test_engine" build build-rtsan -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
     -DAURALIS_SANITIZE=realtime -DAURALIS_APPS=OFF -DAURALIS_BENCH=OFF; then
