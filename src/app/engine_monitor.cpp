@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <chrono>
 
 namespace auralis::app {
@@ -22,7 +23,8 @@ void EngineMonitor::stop() {
 
 void EngineMonitor::run() {
   struct Seen {
-    std::uint64_t misses = 0, nans = 0, late = 0, dropped = 0, masterDrops = 0, inputDrops = 0;
+    std::uint64_t misses = 0, nans = 0, late = 0, dropped = 0;
+    std::array<std::uint64_t, engine::kTapCount> tapDrops{};
   } seen;
   auto& m = engine_.metrics();
   std::unique_lock lock(mutex_);
@@ -36,8 +38,14 @@ void EngineMonitor::run() {
     report(m.nanEvents.load(), seen.nans, "non-finite blocks replaced by silence");
     report(m.lateNotes.load(), seen.late, "late notes");
     report(m.droppedNotes.load(), seen.dropped, "dropped notes");
-    report(engine_.masterTap().drops(), seen.masterDrops, "master tap drops");
-    report(engine_.inputTap().drops(), seen.inputDrops, "input tap drops");
+    for (std::size_t i = 0; i < engine::kTapCount; ++i) {
+      const auto id = static_cast<engine::TapId>(i);
+      const auto now = engine_.tap(id).drops();
+      if (now > seen.tapDrops[i])
+        spdlog::warn("audio: {} tap drops +{} (total {})", engine::tapName(id),
+                     now - seen.tapDrops[i], now);
+      seen.tapDrops[i] = now;
+    }
   }
 }
 

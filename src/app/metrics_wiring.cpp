@@ -27,26 +27,30 @@ void registerEngineMetrics(obs::Registry& r, const engine::Engine& e) {
   const auto& m = e.metrics();
   r.histogramFn("auralis_audio_callback_seconds", "Time the audio callback took per block", {},
                 [&m] { return callbackSnapshot(m.callback); });
-  r.counterFn("auralis_audio_deadline_misses_total", "Blocks that took longer than their period", {},
-              [&m] { return static_cast<double>(m.deadlineMisses.load()); });
+  r.counterFn("auralis_audio_deadline_misses_total", "Blocks that took longer than their period",
+              {}, [&m] { return static_cast<double>(m.deadlineMisses.load()); });
   r.counterFn("auralis_audio_underruns_total", "Device buffers that ran dry", {},
               [&m] { return static_cast<double>(m.underruns.load()); });
   r.counterFn("auralis_audio_blocks_total", "Blocks rendered", {},
               [&m] { return static_cast<double>(m.blocks.load()); });
-  r.counterFn("auralis_audio_nan_blocks_total", "Blocks with a non-finite sample, replaced by silence", {},
+  r.counterFn("auralis_audio_nan_blocks_total",
+              "Blocks with a non-finite sample, replaced by silence", {},
               [&m] { return static_cast<double>(m.nanEvents.load()); });
-  r.counterFn("auralis_audio_late_notes_total", "Notes that reached the engine after their start", {},
-              [&m] { return static_cast<double>(m.lateNotes.load()); });
-  r.counterFn("auralis_audio_dropped_notes_total", "Notes dropped: scheduler full or no instrument", {},
-              [&m] { return static_cast<double>(m.droppedNotes.load()); });
+  r.counterFn("auralis_audio_late_notes_total", "Notes that reached the engine after their start",
+              {}, [&m] { return static_cast<double>(m.lateNotes.load()); });
+  r.counterFn("auralis_audio_dropped_notes_total", "Notes dropped: scheduler full or no instrument",
+              {}, [&m] { return static_cast<double>(m.droppedNotes.load()); });
   r.gaugeFn("auralis_audio_active_voices", "Voices sounding", {},
             [&m] { return static_cast<double>(m.activeVoices.load()); });
   r.gaugeFn("auralis_limiter_gain_reduction_db", "Limiter gain reduction in the last block", {},
             [&m] { return static_cast<double>(m.limiterGainReductionDb.load()); });
-  r.counterFn("auralis_tap_drops_total", "Blocks a side-chain tap dropped because its reader fell behind",
-              {{"tap", "master"}}, [&e] { return static_cast<double>(e.masterTap().drops()); });
-  r.counterFn("auralis_tap_drops_total", "Blocks a side-chain tap dropped because its reader fell behind",
-              {{"tap", "input"}}, [&e] { return static_cast<double>(e.inputTap().drops()); });
+  for (std::size_t i = 0; i < engine::kTapCount; ++i) {
+    const auto id = static_cast<engine::TapId>(i);
+    r.counterFn("auralis_tap_drops_total",
+                "Blocks a side-chain tap dropped because its reader fell behind",
+                {{"tap", engine::tapName(id)}},
+                [&e, id] { return static_cast<double>(e.tap(id).drops()); });
+  }
 }
 
 void registerServerMetrics(obs::Registry& r, const net::Server& server,
@@ -57,8 +61,9 @@ void registerServerMetrics(obs::Registry& r, const net::Server& server,
               [&server] { return static_cast<double>(server.droppedClients()); });
   r.counterFn("auralis_ws_rejected_clients_total", "Connections refused over the client limit", {},
               [&server] { return static_cast<double>(server.rejectedClients()); });
-  r.counterFn("auralis_stream_skips_total", "Times a listener skipped ahead to the live edge", {},
-              [broadcaster] { return broadcaster ? static_cast<double>(broadcaster->skips()) : 0.0; });
+  r.counterFn(
+      "auralis_stream_skips_total", "Times a listener skipped ahead to the live edge", {},
+      [broadcaster] { return broadcaster ? static_cast<double>(broadcaster->skips()) : 0.0; });
 }
 
 }  // namespace auralis::app

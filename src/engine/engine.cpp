@@ -37,13 +37,20 @@ EngineConfig ensembleEngineConfig(double sampleRate, int maxBlockFrames) {
   c.sampleRate = sampleRate;
   c.maxBlockFrames = maxBlockFrames;
   c.instruments = {
-      {Channel::Harmony, InstrumentKind::Pad},      {Channel::Harmony, InstrumentKind::Keys},
-      {Channel::Harmony, InstrumentKind::Bell},     {Channel::Harmony, InstrumentKind::GeneralMidi},
-      {Channel::Bass, InstrumentKind::Bass},        {Channel::Bass, InstrumentKind::GeneralMidi},
-      {Channel::Melody, InstrumentKind::Keys},      {Channel::Melody, InstrumentKind::Bell},
-      {Channel::Melody, InstrumentKind::Pad},       {Channel::Melody, InstrumentKind::GeneralMidi},
-      {Channel::Percussion, InstrumentKind::Kick},  {Channel::Percussion, InstrumentKind::Snare},
-      {Channel::Percussion, InstrumentKind::Hihat}, {Channel::Percussion, InstrumentKind::Swell},
+      {Channel::Harmony, InstrumentKind::Pad},
+      {Channel::Harmony, InstrumentKind::Keys},
+      {Channel::Harmony, InstrumentKind::Bell},
+      {Channel::Harmony, InstrumentKind::GeneralMidi},
+      {Channel::Bass, InstrumentKind::Bass},
+      {Channel::Bass, InstrumentKind::GeneralMidi},
+      {Channel::Melody, InstrumentKind::Keys},
+      {Channel::Melody, InstrumentKind::Bell},
+      {Channel::Melody, InstrumentKind::Pad},
+      {Channel::Melody, InstrumentKind::GeneralMidi},
+      {Channel::Percussion, InstrumentKind::Kick},
+      {Channel::Percussion, InstrumentKind::Snare},
+      {Channel::Percussion, InstrumentKind::Hihat},
+      {Channel::Percussion, InstrumentKind::Swell},
       {Channel::Response, InstrumentKind::TestTone},
   };
   return c;
@@ -76,26 +83,50 @@ void Engine::prepare(const EngineConfig& config) {
   reverbSend_.prepare(maxFrames);
   delaySend_.prepare(maxFrames);
   silence_.assign(static_cast<std::size_t>(maxFrames), 0.0F);
-  masterTap_ = std::make_unique<Tap>("master", config_.tapCapacityBlocks);
-  inputTap_ = std::make_unique<Tap>("input", config_.tapCapacityBlocks);
+  for (std::size_t i = 0; i < kTapCount; ++i)
+    taps_[i] = std::make_unique<Tap>(tapName(static_cast<TapId>(i)), config_.tapCapacityBlocks);
   position_.store(0, std::memory_order_release);
 }
 
 void Engine::applyCommand(const EngineCommand& c) noexcept {
   auto& strip = channels_[std::min<std::size_t>(c.channel, channels_.size() - 1)];
   switch (c.type) {
-    case CommandType::MasterGain: master_.setGain(c.value); break;
-    case CommandType::ChannelLevel: strip.setLevel(c.value); break;
-    case CommandType::ChannelPan: strip.setPan(c.value); break;
-    case CommandType::ChannelEnabled: strip.setEnabled(c.value > 0.5F); break;
-    case CommandType::ChannelReverbSend: strip.setReverbSend(c.value); break;
-    case CommandType::ChannelDelaySend: strip.setDelaySend(c.value); break;
-    case CommandType::ReverbSize: effects_.setReverbSize(c.value); break;
-    case CommandType::ReverbDecay: effects_.setReverbDecay(c.value); break;
-    case CommandType::ReverbDamping: effects_.setReverbDamping(c.value); break;
-    case CommandType::DelayTime: effects_.setDelayTime(c.value); break;
-    case CommandType::DelayFeedback: effects_.setDelayFeedback(c.value); break;
-    case CommandType::DelayDamping: effects_.setDelayDamping(c.value); break;
+    case CommandType::MasterGain:
+      master_.setGain(c.value);
+      break;
+    case CommandType::ChannelLevel:
+      strip.setLevel(c.value);
+      break;
+    case CommandType::ChannelPan:
+      strip.setPan(c.value);
+      break;
+    case CommandType::ChannelEnabled:
+      strip.setEnabled(c.value > 0.5F);
+      break;
+    case CommandType::ChannelReverbSend:
+      strip.setReverbSend(c.value);
+      break;
+    case CommandType::ChannelDelaySend:
+      strip.setDelaySend(c.value);
+      break;
+    case CommandType::ReverbSize:
+      effects_.setReverbSize(c.value);
+      break;
+    case CommandType::ReverbDecay:
+      effects_.setReverbDecay(c.value);
+      break;
+    case CommandType::ReverbDamping:
+      effects_.setReverbDamping(c.value);
+      break;
+    case CommandType::DelayTime:
+      effects_.setDelayTime(c.value);
+      break;
+    case CommandType::DelayFeedback:
+      effects_.setDelayFeedback(c.value);
+      break;
+    case CommandType::DelayDamping:
+      effects_.setDelayDamping(c.value);
+      break;
     case CommandType::InstrumentParam:
       if (c.instrument < music::kInstrumentKindCount) {
         if (auto* inst = strip.instrument(static_cast<music::InstrumentKind>(c.instrument)))
@@ -105,8 +136,12 @@ void Engine::applyCommand(const EngineCommand& c) noexcept {
     case CommandType::AllNotesOff:
       for (auto& s : channels_) s.allNotesOff();
       break;
-    case CommandType::FadeIn: master_.fadeIn(); break;
-    case CommandType::FadeOut: master_.fadeOut(); break;
+    case CommandType::FadeIn:
+      master_.fadeIn();
+      break;
+    case CommandType::FadeOut:
+      master_.fadeOut();
+      break;
   }
   metrics_.commandsApplied.fetch_add(1, std::memory_order_relaxed);
 }
@@ -200,17 +235,22 @@ void Engine::process(const float* const* input, int inputChannels, float* const*
     output[1][i] = mix_.right[k];
     peak = std::max(peak, std::max(std::fabs(mix_.left[k]), std::fabs(mix_.right[k])));
   }
-  masterTap_->push(output[0], output[1], frames, blockStart);
   const float* inL = (input != nullptr && inputChannels > 0) ? input[0] : silence_.data();
   const float* inR = (input != nullptr && inputChannels > 1) ? input[1] : inL;
-  inputTap_->push(inL, inR, frames, blockStart);
+  for (std::size_t i = 0; i < kTapCount; ++i) {
+    if (isMasterTap(static_cast<TapId>(i)))
+      taps_[i]->push(output[0], output[1], frames, blockStart);
+    else
+      taps_[i]->push(inL, inR, frames, blockStart);
+  }
 
   int voices = 0;
   for (const auto& s : channels_) voices += s.activeVoices();
   metrics_.activeVoices.store(voices, std::memory_order_relaxed);
   metrics_.peakLinear.store(peak, std::memory_order_relaxed);
   metrics_.limiterGainReductionDb.store(
-      static_cast<float>(-gainToDb(static_cast<double>(master_.lastLimiterGain())).value), std::memory_order_relaxed);
+      static_cast<float>(-gainToDb(static_cast<double>(master_.lastLimiterGain())).value),
+      std::memory_order_relaxed);
   metrics_.blocks.fetch_add(1, std::memory_order_relaxed);
   metrics_.frames.fetch_add(static_cast<std::uint64_t>(frames), std::memory_order_relaxed);
   position_.store(blockEnd, std::memory_order_release);

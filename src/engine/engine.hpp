@@ -80,10 +80,13 @@ class Engine {
 
   EngineMetrics& metrics() noexcept { return metrics_; }
   const EngineMetrics& metrics() const noexcept { return metrics_; }
-  Tap& masterTap() noexcept { return *masterTap_; }
-  Tap& inputTap() noexcept { return *inputTap_; }
-  const Tap& masterTap() const noexcept { return *masterTap_; }
-  const Tap& inputTap() const noexcept { return *inputTap_; }
+  /// Any thread (after prepare). Each side-chain enables and reads its own tap.
+  Tap& tap(TapId id) noexcept { return *taps_[static_cast<std::size_t>(id)]; }
+  const Tap& tap(TapId id) const noexcept { return *taps_[static_cast<std::size_t>(id)]; }
+  Tap& masterTap() noexcept { return tap(TapId::Master); }
+  Tap& inputTap() noexcept { return tap(TapId::Input); }
+  const Tap& masterTap() const noexcept { return tap(TapId::Master); }
+  const Tap& inputTap() const noexcept { return tap(TapId::Input); }
 
  private:
   void applyCommand(const EngineCommand& c) noexcept;
@@ -100,7 +103,7 @@ class Engine {
   MasterBus master_;
   StereoBus mix_, reverbSend_, delaySend_;
   std::vector<float> silence_;
-  std::unique_ptr<Tap> masterTap_, inputTap_;
+  std::array<std::unique_ptr<Tap>, kTapCount> taps_;
   std::atomic<std::int64_t> position_{0};
   std::uint32_t nextNoteId_ = 1;
   EngineMetrics metrics_;

@@ -15,6 +15,48 @@ namespace auralis::engine {
 
 inline constexpr int kMaxBlockFrames = 1024;
 
+/// Every side-chain reads its own tap, so one that stalls drops only its own
+/// blocks. Master taps carry the limited output, input taps the live input.
+enum class TapId : std::uint8_t {
+  Master,          // stream side-chain (encoders)
+  MasterAnalysis,  // meters, spectrum, loudness control, classifier, lighting features
+  MasterRecord,    // recorder
+  MasterEcho,      // voice side-chain's echo reference
+  Input,           // input analysis (onsets, pitch, tempo, key)
+  InputVoice,      // voice side-chain (speech recognition)
+  InputRecord,     // recorder, when it records the input too
+  Count
+};
+inline constexpr std::size_t kTapCount = static_cast<std::size_t>(TapId::Count);
+
+/// The tap's name: the `tap` label of auralis_tap_drops_total.
+constexpr const char* tapName(TapId id) noexcept {
+  switch (id) {
+    case TapId::Master:
+      return "master";
+    case TapId::MasterAnalysis:
+      return "master_analysis";
+    case TapId::MasterRecord:
+      return "master_record";
+    case TapId::MasterEcho:
+      return "master_echo";
+    case TapId::Input:
+      return "input";
+    case TapId::InputVoice:
+      return "input_voice";
+    case TapId::InputRecord:
+      return "input_record";
+    case TapId::Count:
+      break;
+  }
+  return "unknown";
+}
+
+/// True for taps fed from the master output, false for input taps.
+constexpr bool isMasterTap(TapId id) noexcept {
+  return id < TapId::Input;
+}
+
 struct TapBlock {
   std::int64_t samplePos = 0;  // engine sample position of the first frame
   std::int32_t frames = 0;
@@ -24,7 +66,8 @@ struct TapBlock {
 
 class Tap {
  public:
-  Tap(std::string name, std::size_t capacityBlocks) : name_(std::move(name)), ring_(capacityBlocks) {}
+  Tap(std::string name, std::size_t capacityBlocks)
+      : name_(std::move(name)), ring_(capacityBlocks) {}
 
   /// Audio thread. Copies one stereo block in (interleaving); drops when full.
   void push(const float* left, const float* right, int frames, std::int64_t samplePos) noexcept {

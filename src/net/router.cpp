@@ -152,7 +152,9 @@ HttpResponse Router::handle(const HttpRequest& request) const {
     const std::string& m = request.method;
     const bool get = m == "GET" || m == "HEAD";
     HttpResponse r;
-    if (path == "/health") {
+    if (auto extra = extraRoute(request, path)) {
+      r = std::move(*extra);
+    } else if (path == "/health") {
       r = get ? health() : methodNotAllowed("GET, HEAD");
     } else if (path == "/api/v1/status") {
       r = get ? status() : methodNotAllowed("GET, HEAD");
@@ -189,6 +191,15 @@ HttpResponse Router::handle(const HttpRequest& request) const {
   } catch (const std::exception& e) {
     return errorResponse(500, makeError(control::codes::kInternal, e.what()));
   }
+}
+
+std::optional<HttpResponse> Router::extraRoute(const HttpRequest& request,
+                                               std::string_view path) const {
+  for (const auto& route : hooks_.extraRoutes) {
+    if (!path.starts_with(route.pathPrefix) || !route.handle) continue;
+    if (auto r = route.handle(request)) return r;
+  }
+  return std::nullopt;
 }
 
 HttpResponse Router::health() const {

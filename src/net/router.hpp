@@ -40,6 +40,15 @@ struct HttpResponse {
   std::string body;
 };
 
+/// An endpoint a feature adds from the app (recordings, sources, presets, OSC
+/// namespace, ...) without touching the router: it answers the requests whose
+/// path starts with `pathPrefix` and returns nullopt to let the router go on.
+/// Called on an io thread: it must not block for long (hand heavy work to a worker).
+struct ExtraRoute {
+  std::string pathPrefix;
+  std::function<std::optional<HttpResponse>(const HttpRequest&)> handle;
+};
+
 struct RouterHooks {
   control::Controller* controller = nullptr;
   std::function<std::string()> prometheusText;
@@ -48,6 +57,8 @@ struct RouterHooks {
   std::function<nlohmann::json()> serverStatus;
   /// Called after a successful POST /api/v1/control (the server broadcasts status).
   std::function<void(const control::ControlParams&)> onApplied;
+  /// Tried in order before the built-in /api/ 404 and the static files.
+  std::vector<ExtraRoute> extraRoutes;
 };
 
 struct RouterConfig {
@@ -72,6 +83,7 @@ class Router {
   static std::string contentTypeFor(const std::filesystem::path& file);
 
  private:
+  std::optional<HttpResponse> extraRoute(const HttpRequest& request, std::string_view path) const;
   HttpResponse status() const;
   HttpResponse health() const;
   HttpResponse postControl(const HttpRequest& request) const;

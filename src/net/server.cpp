@@ -491,6 +491,7 @@ Server::Server(ServerConfig config, ServerHooks hooks)
   rh.metricsJson = im.hooks.metricsJson;
   rh.serverStatus = [&im] { return im.serverStatus(); };
   rh.onApplied = [&im](const control::ControlParams& p) { im.broadcastStatus(p); };
+  rh.extraRoutes = im.hooks.extraRoutes;
   im.router = std::make_unique<Router>(RouterConfig{im.config.webRoot, im.config.controlToken},
                                        std::move(rh));
 }

@@ -24,6 +24,7 @@
 #include "control/controller.hpp"
 #include "control/event_bus.hpp"
 #include "core/result.hpp"
+#include "net/router.hpp"
 #include "stream/broadcaster.hpp"
 
 namespace auralis::net {
@@ -57,6 +58,8 @@ struct ServerHooks {
   control::EventBus* bus = nullptr;
   std::function<std::string()> prometheusText;
   std::function<nlohmann::json()> metricsJson;
+  /// Endpoints added by features (see RouterHooks::extraRoutes).
+  std::vector<ExtraRoute> extraRoutes;
 };
 
 class Server {
