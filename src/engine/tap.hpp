@@ -19,7 +19,8 @@ inline constexpr int kMaxBlockFrames = 1024;
 /// blocks. Master taps carry the limited output, input taps the live input.
 enum class TapId : std::uint8_t {
   Master,          // stream side-chain (encoders)
-  MasterAnalysis,  // meters, spectrum, loudness control, classifier, lighting features
+  MasterAnalysis,  // meters, spectrum, classifier, lighting features
+  MasterLoudness,  // loudness normalisation (EBU R128 control loop)
   MasterRecord,    // recorder
   MasterEcho,      // voice side-chain's echo reference
   Input,           // input analysis (onsets, pitch, tempo, key)
@@ -36,6 +37,8 @@ constexpr const char* tapName(TapId id) noexcept {
       return "master";
     case TapId::MasterAnalysis:
       return "master_analysis";
+    case TapId::MasterLoudness:
+      return "master_loudness";
     case TapId::MasterRecord:
       return "master_record";
     case TapId::MasterEcho:
