@@ -5,5 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
+bash scripts/web-build.sh  # the page at / (web/dist)
 bash scripts/build.sh build >/dev/null
 exec ./build/src/app/auralis serve "$@"

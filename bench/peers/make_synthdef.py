@@ -11,12 +11,15 @@ and a non-real-time OSC score for `scsynth -N` that loads it (/d_recv), starts
 VOICES voices at time 0 (the same pitches and pans as the other peers) and
 ends at DUR seconds.
 
-STATUS (not yet wired into run_side_by_side.sh): scsynth 3.13 (Debian 12)
-renders this file's Saw/RLPF/Pan2/Out graph and a one-stage EnvGen fine, but
-segfaults inside EnvGen (LFUGens.so) as soon as the envelope has two or more
-stages, ADSR included. The input layout follows LFUGens.cpp (gate, levelScale,
-levelBias, timeScale, doneAction, initLevel, numStages, releaseNode, loopNode,
-then 4 per stage); the cause is not yet found.
+Why scsynth used to crash in EnvGen: the EnvGen input layout was right all
+along (gate, levelScale, levelBias, timeScale, doneAction, initLevel,
+numStages, releaseNode, loopNode, then level/time/shape/curve per stage). The
+bug was here: constants were registered lazily while encode() wrote the UGen
+specs, i.e. after the constant table (written first) had gone out empty, so
+every constant input indexed past the end of an empty table. scsynth read
+whatever memory followed; a one-stage envelope happened to survive, ADSR's
+stage change dereferenced garbage. Constants are now registered when the UGen
+is created.
 
 Usage: make_synthdef.py VOICES DUR OUTDIR   -> OUTDIR/voice.scsyndef, OUTDIR/score.osc
 """
@@ -47,6 +50,9 @@ class SynthDef:
         return (-1, self.constants.index(value))
 
     def ugen(self, cls, rate, inputs, outputs=1, special=0):
+        # Constants are registered here, while the graph is built: encode()
+        # writes the constant table before the UGen specs that refer to it.
+        inputs = [self.inp(x) for x in inputs]
         self.ugens.append((cls, rate, inputs, [rate] * outputs, special))
         index = len(self.ugens) - 1
         return [(index, o) for o in range(outputs)] if outputs != 1 else (index, 0)
@@ -65,7 +71,7 @@ class SynthDef:
         out += struct.pack(">i", len(self.ugens))
         for cls, rate, inputs, outs, special in self.ugens:
             out += pstring(cls) + struct.pack(">biih", rate, len(inputs), len(outs), special)
-            for u, o in (self.inp(x) for x in inputs):
+            for u, o in inputs:
                 out += struct.pack(">ii", u, o)
             out += b"".join(struct.pack(">b", r) for r in outs)
         out += struct.pack(">h", 0)  # no variants

@@ -1,5 +1,5 @@
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 #include <map>
@@ -33,9 +33,10 @@ void addKeyFlags(CLI::App* cmd, std::vector<KeyFlag>& flags) {
 }  // namespace
 
 int runCli(int argc, char** argv, char** environ) {
-  CLI::App app{"Auralis: a real-time generative audio engine.\n"
-               "Configuration: built-in defaults, then --config FILE (TOML), then AURALIS_* "
-               "environment variables, then flags; later wins."};
+  CLI::App app{
+      "Auralis: a real-time generative audio engine.\n"
+      "Configuration: built-in defaults, then --config FILE (TOML), then AURALIS_* "
+      "environment variables, then flags; later wins."};
   app.set_version_flag("--version", std::string("auralis ") + AURALIS_VERSION);
   app.require_subcommand(1);
   app.fallthrough();  // global options (--config, --log-*) may follow the subcommand
@@ -48,22 +49,37 @@ int runCli(int argc, char** argv, char** environ) {
   addKeyFlags(&app, common);
 
   // serve
-  auto* serve = app.add_subcommand("serve", "Run the server: the ensemble plays on the audio backend");
+  auto* serve =
+      app.add_subcommand("serve", "Run the server: the ensemble plays on the audio backend");
   ServeOptions serveOptions;
   std::vector<KeyFlag> serveFlags = {
       {"--bind", "server.bind", "address to listen on"},
       {"--port", "server.port", "HTTP and WebSocket port"},
       {"--data-dir", "data_dir", "data directory (created on first run)"},
       {"--web-root", "server.web_root", "directory of the web page"},
+      {"--control-token", "server.control_token", "token that control messages need"},
+      {"--max-clients", "server.max_clients", "most WebSocket clients at once"},
       {"--backend", "audio.backend", "clock|jack|rtaudio"},
       {"--rate", "audio.sample_rate", "sample rate: 44100|48000"},
       {"--block", "audio.block", "block size in frames, 32..1024"},
       {"--device", "audio.device", "rtaudio device name or index"},
       {"--fallback-to-clock", "audio.fallback_to_clock", "true|false"},
+      {"--input-file", "audio.input_file", "audio file played as the live input"},
+      {"--input-loop", "audio.input_loop", "loop the input file: true|false"},
+      {"--respond-to-onsets", "live.respond_to_onsets", "answer input onsets: true|false"},
       {"--key", "music.key", "key, e.g. \"D minor\""},
       {"--bpm", "music.bpm", "tempo, 40..200"},
       {"--intensity", "music.intensity", "0..1"},
       {"--seed", "music.seed", "random seed"},
+      {"--artnet-target", "lighting.artnet_targets", "Art-Net outputs HOST[:PORT][@DELAY_MS],..."},
+      {"--sacn-target", "lighting.sacn_targets", "sACN outputs HOST[:PORT][@DELAY_MS],..."},
+      {"--lighting-fps", "lighting.fps", "lighting frames per second, 1..44"},
+      {"--universes", "lighting.universes", "universes of the default patch, 1..64"},
+      {"--icecast-url", "icecast.url", "push Ogg/Opus to http://host:port/mount"},
+      {"--osc-port", "osc.port", "OSC UDP port (0: any free port)"},
+      {"--osc-target", "osc.targets", "OSC event destinations HOST:PORT[,HOST:PORT...]"},
+      {"--events-shm", "events.shm_name", "shared-memory name of the event ring"},
+      {"--midi-out", "midi.out", "notes and clock out to MIDI: off|alsa|jack"},
   };
   addKeyFlags(serve, serveFlags);
   serve->add_option("--mode", serveOptions.mode, "mode, overrides the key's (e.g. dorian)");
@@ -86,11 +102,60 @@ int runCli(int argc, char** argv, char** environ) {
   };
   addKeyFlags(render, renderFlags);
   render->add_option("--mode", renderOptions.mode, "mode, overrides the key's (e.g. dorian)");
-  render->add_option("--agents", renderOptions.agents,
-                     "comma-separated agents to play (default all): harmony,bass,melody,percussion");
+  render->add_option(
+      "--agents", renderOptions.agents,
+      "comma-separated agents to play (default all): harmony,bass,melody,percussion");
+  render
+      ->add_option("--replay", renderOptions.replay,
+                   "re-render a session bundle (recordings/<id>-bundle); --seconds caps its length")
+      ->check(CLI::ExistingDirectory);
+
+  // analyze (analyze_command.cpp)
+  auto* analyze = app.add_subcommand(
+      "analyze", "Analyse an audio file: onsets, beats, pitch, tempo, key, loudness");
+  AnalyzeOptions analyzeOptions;
+  analyze->add_option("FILE", analyzeOptions.file, "audio file (wav, flac, ogg, ...)")->required();
+  analyze->add_option("--format", analyzeOptions.format, "output: jsonl|csv")
+      ->check(CLI::IsMember({"jsonl", "csv"}));
+
+  // classify (classify_command.cpp)
+  auto* classify = app.add_subcommand(
+      "classify", "Label each second of an audio file: music, speech, silence or noise");
+  ClassifyOptions classifyOptions;
+  classify->add_option("FILE", classifyOptions.file, "audio file (wav, flac, ogg, ...)")
+      ->required();
+  classify->add_flag("--features", classifyOptions.features,
+                     "print the classifier's feature vectors instead");
+
+  // listen (listen_command.cpp)
+  auto* listen = app.add_subcommand(
+      "listen",
+      "Run the voice side-chain on a recorded file: transcript and command events as JSON lines");
+  ListenOptions listenOptions;
+  listen->add_option("--file", listenOptions.file, "audio file (wav, flac, ogg, ...)")->required();
+  listen->add_flag("--realtime", listenOptions.realtime, "pace the file as a live input");
+  listen->add_option("--mode", listenOptions.mode, "command|dictation")
+      ->check(CLI::IsMember({"command", "dictation"}));
+  listen
+      ->add_option("--min-confidence", listenOptions.minConfidence, "commands below it are ignored")
+      ->check(CLI::Range(0.0, 1.0));
+
+  // events (events_command.cpp)
+  auto* events =
+      app.add_subcommand("events", "Follow the shared-memory event ring of a running server");
+  EventsOptions eventsOptions;
+  events->add_flag("--json", eventsOptions.json, "one JSON object per line");
+  events->add_flag("--from-start", eventsOptions.fromStart,
+                   "begin with the oldest event still held");
+  events->add_option("--shm", eventsOptions.shm, "segment name [events.shm_name]");
+  events->add_option("--count", eventsOptions.count, "exit after this many events")
+      ->check(CLI::PositiveNumber);
+  events->add_option("--seconds", eventsOptions.seconds, "exit after this long")
+      ->check(CLI::PositiveNumber);
 
   app.add_subcommand("devices", "List the sound cards RtAudio can open");
-  auto* configHelp = app.add_subcommand("config", "Print every configuration key with its default and range");
+  auto* configHelp =
+      app.add_subcommand("config", "Print every configuration key with its default and range");
 
   try {
     app.parse(argc, argv);
@@ -119,7 +184,12 @@ int runCli(int argc, char** argv, char** environ) {
 
   setupLogging(config.getString("log.format"), config.getString("log.level"));
   if (serve->parsed()) return runServe(config, serveOptions);
+  if (events->parsed()) return runEvents(config, eventsOptions);
+  if (listen->parsed()) return runListen(config, listenOptions);
+  if (render->parsed() && !renderOptions.replay.empty()) return runReplay(config, renderOptions);
   if (render->parsed()) return runRender(config, renderOptions);
+  if (analyze->parsed()) return runAnalyze(analyzeOptions);
+  if (classify->parsed()) return runClassify(classifyOptions);
   return runDevices();
 }
 

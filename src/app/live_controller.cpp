@@ -35,18 +35,23 @@ LiveController::LiveController(engine::Engine& engine, ensemble::EnsembleRunner&
     : engine_(engine), runner_(runner), driver_(driver), params_(initial) {}
 
 void LiveController::pushMix(const control::ControlParams& p) {
-  engine_.postCommand({CommandType::MasterGain, 0, 0, 0, static_cast<float>(p.masterVolume)});
+  postMixCommands(engine_, p);
+}
+
+void postMixCommands(engine::Engine& engine, const control::ControlParams& p) {
+  engine.postCommand({CommandType::MasterGain, 0, 0, 0, static_cast<float>(p.masterVolume)});
   for (std::size_t i = 0; i < p.agents.size(); ++i) {
     const auto ch = static_cast<std::uint8_t>(i);
     const auto& a = p.agents[i];
-    engine_.postCommand({CommandType::ChannelLevel, ch, 0, 0, static_cast<float>(a.level)});
-    engine_.postCommand({CommandType::ChannelEnabled, ch, 0, 0, a.enabled ? 1.0F : 0.0F});
-    engine_.postCommand({CommandType::ChannelReverbSend, ch, 0, 0, static_cast<float>(a.reverbSend)});
-    engine_.postCommand({CommandType::ChannelDelaySend, ch, 0, 0, static_cast<float>(a.delaySend)});
+    engine.postCommand({CommandType::ChannelLevel, ch, 0, 0, static_cast<float>(a.level)});
+    engine.postCommand({CommandType::ChannelEnabled, ch, 0, 0, a.enabled ? 1.0F : 0.0F});
+    engine.postCommand(
+        {CommandType::ChannelReverbSend, ch, 0, 0, static_cast<float>(a.reverbSend)});
+    engine.postCommand({CommandType::ChannelDelaySend, ch, 0, 0, static_cast<float>(a.delaySend)});
   }
   // The delay follows the tempo: a dotted eighth.
-  engine_.postCommand({CommandType::DelayTime, 0, 0, 0,
-                       static_cast<float>(0.75 * beatDuration(Bpm(p.bpm)).value)});
+  engine.postCommand(
+      {CommandType::DelayTime, 0, 0, 0, static_cast<float>(0.75 * beatDuration(Bpm(p.bpm)).value)});
 }
 
 void LiveController::pushMusic(const control::ControlParams& p) {
@@ -62,6 +67,7 @@ void LiveController::pushAll() {
 control::ControlParams LiveController::apply(const control::ControlPatch& patch) {
   std::lock_guard lock(mutex_);
   params_ = control::applyPatch(params_, patch);
+  if (applyObserver_) applyObserver_(params_, engine_.position());
   pushMix(params_);
   pushMusic(params_);
   return params_;
@@ -89,6 +95,10 @@ nlohmann::json LiveController::engineStatus() const {
       {"section", runner_.currentSection()},
   };
   if (state.degraded) j["reason"] = state.reason;
+  {
+    std::lock_guard lock(mutex_);
+    if (!realtime_.is_null()) j["realtime"] = realtime_;
+  }
   return j;
 }
 

@@ -27,6 +27,20 @@ class LiveController final : public control::Controller {
   /// Sends the whole state to the engine and the ensemble (at start).
   void pushAll();
 
+  /// Called after every apply, under the controller's lock (so in apply order), on the
+  /// applying thread, with the new state and the engine position read just before the
+  /// engine commands were posted: the session log (app/recording_session_log.hpp). Set before
+  /// control surfaces start; must be cheap and must not call back into the controller.
+  /// What engineStatus() reports as `realtime` ({"granted","reason","memoryLocked",...}).
+  /// Any thread (the main thread, at start).
+  void setRealtimeReport(nlohmann::json report) {
+    std::lock_guard lock(mutex_);
+    realtime_ = std::move(report);
+  }
+  void setApplyObserver(std::function<void(const control::ControlParams&, std::int64_t)> observer) {
+    applyObserver_ = std::move(observer);
+  }
+
  private:
   void pushMix(const control::ControlParams& p);
   void pushMusic(const control::ControlParams& p);
@@ -36,7 +50,13 @@ class LiveController final : public control::Controller {
   io::AudioDriver& driver_;
   mutable std::mutex mutex_;
   control::ControlParams params_;
+  std::function<void(const control::ControlParams&, std::int64_t)> applyObserver_;
+  nlohmann::json realtime_;  // guarded by mutex_
 };
+
+/// The engine commands a parameter state implies (levels, switches, sends, master volume,
+/// the tempo-synced delay). Live and `render --replay` both use it. Control thread.
+void postMixCommands(engine::Engine& engine, const control::ControlParams& p);
 
 /// The ensemble's view of control parameters. Agent levels stay at unity
 /// there: the engine's channel strips apply them, smoothed and at once.

@@ -1,5 +1,7 @@
 #include "app/metrics_wiring.hpp"
 
+#include "control/messages.hpp"
+
 namespace auralis::app {
 
 namespace {
@@ -53,6 +55,20 @@ void registerEngineMetrics(obs::Registry& r, const engine::Engine& e) {
   }
 }
 
+void registerLoudnessMetrics(obs::Registry& r, const LoudnessFigures& f) {
+  const std::pair<const char*, const std::atomic<double>*> windows[] = {
+      {"momentary", &f.momentaryLufs},
+      {"short", &f.shortTermLufs},
+      {"integrated", &f.integratedLufs}};
+  for (const auto& [window, value] : windows)
+    r.gaugeFn("auralis_loudness_lufs", "Master loudness (EBU R128; -100 for silence)",
+              {{"window", window}}, [value] { return value->load(std::memory_order_relaxed); });
+  r.gaugeFn("auralis_loudness_trim_db", "Gain trim of the loudness normalisation loop", {},
+            [&f] { return f.trimDb.load(std::memory_order_relaxed); });
+  r.gaugeFn("auralis_true_peak_dbtp", "Highest master true peak so far (dBTP)", {},
+            [&f] { return f.truePeakDbtp.load(std::memory_order_relaxed); });
+}
+
 void registerServerMetrics(obs::Registry& r, const net::Server& server,
                            const stream::Broadcaster* broadcaster) {
   r.gaugeFn("auralis_ws_clients", "Connected WebSocket clients", {},
@@ -64,6 +80,72 @@ void registerServerMetrics(obs::Registry& r, const net::Server& server,
   r.counterFn(
       "auralis_stream_skips_total", "Times a listener skipped ahead to the live edge", {},
       [broadcaster] { return broadcaster ? static_cast<double>(broadcaster->skips()) : 0.0; });
+  registerClientReportMetrics(r, server.clientReports());
+  registerSendMetrics(r, server.sendStats(), broadcaster);
+}
+
+void registerSendMetrics(obs::Registry& r, const net::SendStats& sent,
+                         const stream::Broadcaster* broadcaster) {
+  r.counterFn("auralis_ws_bytes_sent_total", "WebSocket message bytes written to clients", {},
+              [&sent] { return static_cast<double>(sent.bytes.load()); });
+  const std::pair<const char*, const std::atomic<std::uint64_t>*> frames[] = {
+      {"pcm16", &sent.pcm16Frames}, {"opus", &sent.opusFrames}};
+  for (const auto& [codec, count] : frames)
+    r.counterFn("auralis_ws_frames_sent_total", "Audio frames written to WebSocket clients",
+                {{"codec", codec}}, [count] { return static_cast<double>(count->load()); });
+  if (broadcaster == nullptr) return;
+  for (const auto codec : {stream::Codec::Pcm16, stream::Codec::Opus}) {
+    if (!broadcaster->hasCodec(codec)) continue;
+    const stream::EncodeStats& st = broadcaster->encodeStats(codec);
+    r.histogramFn("auralis_stream_encode_seconds", "Encoder time per stream chunk",
+                  {{"codec", codec == stream::Codec::Opus ? "opus" : "pcm16"}}, [&st] {
+                    obs::HistogramSnapshot h;
+                    h.bounds.assign(stream::EncodeStats::kBounds.begin(),
+                                    stream::EncodeStats::kBounds.end());
+                    for (const auto& c : st.counts) h.counts.push_back(c.load());
+                    h.sum = static_cast<double>(st.sumNanos.load()) / 1e9;
+                    return h;
+                  });
+  }
+}
+
+void registerClientReportMetrics(obs::Registry& r, const net::ClientReportStats& stats) {
+  r.counterFn("auralis_client_underruns_total",
+              "Playback underruns the web clients reported (sum of increments)", {},
+              [&stats] { return static_cast<double>(stats.underruns.load()); });
+  r.histogramFn("auralis_client_buffer_seconds", "Playback buffer depths the web clients reported",
+                {}, [&stats] {
+                  obs::HistogramSnapshot h;
+                  h.bounds.assign(net::ClientReportStats::kBufferBounds.begin(),
+                                  net::ClientReportStats::kBufferBounds.end());
+                  for (const auto& c : stats.bufferCounts) h.counts.push_back(c.load());
+                  h.sum = static_cast<double>(stats.bufferSumMicros.load()) / 1e6;
+                  return h;
+                });
+  const auto& tiers = control::clientTiers();
+  for (std::size_t i = 0; i < tiers.size() && i < stats.tiers.size(); ++i) {
+    r.gaugeFn("auralis_client_tier", "Web clients currently playing in each buffering tier",
+              {{"tier", tiers[i]}},
+              [&stats, i] { return static_cast<double>(stats.tiers[i].load()); });
+  }
+}
+
+void registerPlaceholderMetrics(obs::Registry& r) {
+  // CONTRACT.md lists these; until the OSC and DMX features register their own,
+  // they are exported at zero so dashboards and alerts can be built now.
+  const std::string text = r.prometheusText();
+  if (text.find("# TYPE auralis_osc_malformed_total ") == std::string::npos) {
+    r.counterFn("auralis_osc_malformed_total", "Malformed OSC packets dropped", {},
+                [] { return 0.0; });
+  }
+  if (text.find("# TYPE auralis_dmx_frame_interval_seconds ") == std::string::npos) {
+    r.histogramFn("auralis_dmx_frame_interval_seconds", "Time between DMX frames sent", {}, [] {
+      obs::HistogramSnapshot h;
+      h.bounds = {0.005, 0.01, 0.02, 0.025, 0.03, 0.05, 0.1, 0.25};
+      h.counts.assign(h.bounds.size() + 1, 0);
+      return h;
+    });
+  }
 }
 
 }  // namespace auralis::app

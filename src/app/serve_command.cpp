@@ -7,14 +7,29 @@
 
 #include <filesystem>
 
+#include "app/analysis_sidechain.hpp"
+#include "app/classifier_sidechain.hpp"
 #include "app/commands.hpp"
 #include "app/data_dir.hpp"
 #include "app/engine_monitor.hpp"
 #include "app/ensemble_wiring.hpp"
+#include "app/event_ring_wiring.hpp"
 #include "app/generation_publisher.hpp"
+#include "app/human_follower.hpp"
+#include "app/icecast_wiring.hpp"
+#include "app/ipc_wiring.hpp"
+#include "app/lighting_wiring.hpp"
 #include "app/live_controller.hpp"
+#include "app/live_input.hpp"
+#include "app/loudness_control.hpp"
 #include "app/metrics_wiring.hpp"
+#include "app/midi_wiring.hpp"
+#include "app/osc_wiring.hpp"
+#include "app/recording_commands.hpp"
+#include "app/recording_session_log.hpp"
+#include "app/store_wiring.hpp"
 #include "app/stream_sidechain.hpp"
+#include "app/upload_wiring.hpp"
 #include "control/event_bus.hpp"
 #include "ensemble/ensemble_runner.hpp"
 #include "io/audio_driver.hpp"
@@ -42,17 +57,20 @@ sigset_t blockShutdownSignals() {
   return set;
 }
 
-/// The web page: configured, else web/ beside the source tree the binary was
-/// built in (build/src/app/auralis -> web/), else ./web.
+/// The web page: configured, else web/dist beside the source tree the binary was
+/// built in (build/src/app/auralis -> web/dist), else ./web/dist.
 std::filesystem::path webRoot(const std::string& configured) {
   if (!configured.empty()) return configured;
   std::error_code ec;
   const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    const auto candidate = exe.parent_path() / "../../../web";
-    if (std::filesystem::is_directory(candidate, ec)) return std::filesystem::canonical(candidate, ec);
+    // The built page (web/dist, made by `npm run build` in web/); its sources
+    // in web/src are never served.
+    const auto candidate = exe.parent_path() / "../../../web/dist";
+    if (std::filesystem::is_directory(candidate, ec))
+      return std::filesystem::canonical(candidate, ec);
   }
-  return "web";
+  return "web/dist";
 }
 
 }  // namespace
@@ -68,6 +86,11 @@ int runServe(const Config& config, const ServeOptions& options) {
   if (!dataDir) {
     std::cerr << "auralis: " << dataDir.error().message << "\n";
     return 2;
+  }
+  auto database = openStore(dataDir.value());  // locked or corrupt: say so, exit 1
+  if (!database) {
+    std::cerr << "auralis: " << database.error().message << "\n";
+    return 1;
   }
 
   engine::Engine engine;
@@ -102,12 +125,22 @@ int runServe(const Config& config, const ServeOptions& options) {
   ec.seed = static_cast<std::uint64_t>(config.getInt("music.seed"));
   ec.params = unityLevels(params.value());
   EngineNoteSink sink(engine);
-  ensemble::EnsembleRunner runner(ec, sink, [&engine] { return engine.position(); });
+  // Every note the engine takes, logged for session-bundle replay (app/recording_session_log.hpp).
+  SessionLog sessionLog(sink, static_cast<std::size_t>(config.getInt("recording.log_max_notes")),
+                        &engine);
+  ensemble::EnsembleRunner runner(ec, sessionLog, [&engine] { return engine.position(); });
   control::EventBus bus;
   GenerationPublisher generation(bus, state.sampleRate);
   runner.setObserver(&generation);
   LiveController controller(engine, runner, driver, fromEnsembleParams(params.value()));
+  controller.setApplyObserver([&sessionLog](const control::ControlParams& p, std::int64_t at) {
+    sessionLog.onApplied(p, at);
+  });
   controller.pushAll();
+  // live.follow: the agents follow the human's key, tempo, dynamics and phrases.
+  const auto follow = followMode(config, !config.getString("audio.input_file").empty() ||
+                                             state.active != io::BackendKind::Clock);
+  if (follow) runner.followHuman({*follow});
   runner.start();
   EngineMonitor monitor(engine);
   monitor.start();
@@ -126,18 +159,112 @@ int runServe(const Config& config, const ServeOptions& options) {
   obs::Registry registry;
   obs::addProcessMetrics(registry);
   registerEngineMetrics(registry, engine);
+  AnalysisSideChain analysisChain(engine,
+                                  bus);  // meters, spectrum, analysis; stops itself on return
+  analysisChain.registerMetrics(registry);
+  ClassifierSideChain classifier(bus,
+                                 state.sampleRate);  // ai_classifier_event; stops itself on return
+  classifier.registerMetrics(registry);
+  analysisChain.setBlockSink([&classifier](AnalysisSideChain::Source s, std::span<const float> mono,
+                                           std::int64_t pos) {
+    classifier.offer(s == AnalysisSideChain::Source::Input ? ClassifierSideChain::Source::Input
+                                                           : ClassifierSideChain::Source::Master,
+                     mono, pos);
+  });
+  classifier.start();
+  analysisChain.start();
+  HumanFollower humanFollower(
+      runner, [&analysisChain] { return analysisChain.features(AnalysisSideChain::Source::Input); },
+      state.sampleRate);
+  humanFollower.registerMetrics(registry);
+  if (follow) humanFollower.start();
+  LoudnessControl loudness(engine, loudnessTrimConfig(config));  // stops itself on any return
+  loudness.start();
+  registerLoudnessMetrics(registry, loudness.figures());
+  auto liveInput = LiveInput::create(config, engine);  // --input-file, live.respond_to_onsets
+  if (!liveInput) {
+    std::cerr << "auralis: " << liveInput.error().message << "\n";
+    streamChain.stop();
+    runner.stop();
+    driver.stop();
+    return 2;
+  }
+  liveInput.value()->registerMetrics(registry);
+  auto lights = LightingWiring::create(config, engine, bus, controller, registry);
+  if (!lights) {
+    std::cerr << "auralis: " << lights.error().message << "\n";
+    streamChain.stop();
+    runner.stop();
+    driver.stop();
+    return 2;
+  }
+  // OSC in/out and the shared-memory event ring (osc_wiring, event_ring_wiring).
+  auto osc = OscWiring::start(config, controller, bus, engine, state.sampleRate, registry);
+  auto eventRing = EventRingWiring::start(config, engine, bus, state.sampleRate, registry);
+  auto midi = MidiWiring::start(config, engine, bus, controller, state.sampleRate, registry);
+  if (!osc || !eventRing) {
+    std::cerr << "auralis: " << (!osc ? osc.error() : eventRing.error()).message << "\n";
+    streamChain.stop();
+    runner.stop();
+    driver.stop();
+    return 2;
+  }
   net::ServerConfig sc;
   sc.bind = config.getString("server.bind");
   sc.port = static_cast<std::uint16_t>(config.getInt("server.port"));
   sc.webRoot = webRoot(config.getString("server.web_root"));
+  sc.controlToken = config.getString("server.control_token");
+  sc.maxClients = static_cast<int>(config.getInt("server.max_clients"));
   net::ServerHooks hooks;
   hooks.controller = &controller;
   hooks.broadcaster = broadcaster.value().get();
   hooks.bus = &bus;
   hooks.prometheusText = [&registry] { return registry.prometheusText(); };
   hooks.metricsJson = [&registry] { return registry.toJson(); };
+  hooks.extraRoutes.push_back(osc.value()->route());
+  StoreServices storage(
+      *database.value(), engine, controller, bus, sessionLog, dataDir.value(),
+      makeSessionInfo(config, state.sampleRate, state.blockFrames, engineConfig.maxBlockFrames,
+                      std::string(io::backendName(state.active)), controller.current()));
+  for (auto& route : storage.routes()) hooks.extraRoutes.push_back(std::move(route));
+  UploadService uploads(*database.value(), dataDir.value(),  // POST /upload, /api/v1/sources
+                        static_cast<std::uint64_t>(config.getInt("uploads.max_bytes")));
+  hooks.uploadRoutes.push_back(uploads.route());
+  for (auto& route : uploads.routes()) hooks.extraRoutes.push_back(std::move(route));
+  OpsProbes probes(config, state.realtime, registry);  // before the placeholder metrics
+  controller.setRealtimeReport(probes.realtimeJson());
+  hooks.samplePosition = [&engine] { return engine.position(); };
+  hooks.sampleRate = state.sampleRate;
+  hooks.version = AURALIS_VERSION;
   net::Server server(sc, hooks);
   registerServerMetrics(registry, server, broadcaster.value().get());
+  auto icecast = IcecastWiring::start(config, broadcaster.value().get(), registry);
+  if (!icecast) {
+    std::cerr << "auralis: " << icecast.error().message << "\n";
+    streamChain.stop();
+    runner.stop();
+    driver.stop();
+    return 2;
+  }
+  // Voice side-chain and the Unix socket (app/ipc_wiring.cpp); both stop when they go out of scope.
+  auto& recordings = storage.recordings;
+  auto voiceChain = startVoice(config, engine, controller, bus, dataDir.value(), state.sampleRate,
+                               registry, [&recordings](const nlohmann::json& command) {
+                                 // "start/stop recording" said aloud; the service announces the
+                                 // outcome on the `recording` telemetry kind.
+                                 if (command.value("type", std::string()) != "recording")
+                                   return false;
+                                 const auto reply = handleRecordingMessage(recordings, command);
+                                 if (reply.value("type", std::string()) == "error")
+                                   spdlog::warn("voice: {}", reply.value("message", std::string()));
+                                 return true;
+                               });
+  auto ipcServer =
+      startIpc(config, controller, bus, dataDir.value(), voiceChain.get(), registry,
+               [&recordings](const nlohmann::json& m) -> std::optional<nlohmann::json> {
+                 return handleRecordingMessage(recordings, m);
+               });
+  registerPlaceholderMetrics(registry);  // last: only what nothing else registered
   if (auto listening = server.start(); !listening) {
     std::cerr << "auralis: " << listening.error().message << "\n";
     streamChain.stop();
@@ -146,20 +273,43 @@ int runServe(const Config& config, const ServeOptions& options) {
     return 1;
   }
 
-  std::cout << "auralis " << "serving: " << io::backendName(state.active) << " backend, "
-            << state.sampleRate << " Hz, " << state.blockFrames << " frames per block\n"
+  std::cout << "auralis "
+            << "serving: " << io::backendName(state.active) << " backend, " << state.sampleRate
+            << " Hz, " << state.blockFrames << " frames per block\n"
             << "listening: http://" << sc.bind << ":" << server.port() << "/  (WebSocket /ws, "
             << "metrics /metrics)\n"
             << "data directory: " << dataDir.value() << "\n"
+            << lights.value()->describe() << "\n"
+            << osc.value()->describe() << "\n"
+            << eventRing.value()->describe() << "\n"
+            << midi->describe() << "\n"
             << "stop with Ctrl-C (SIGINT) or SIGTERM\n"
             << "playing: " << params.value().key.name() << " at " << params.value().bpm
             << " bpm, intensity " << params.value().intensity << std::endl;
+
+  lights.value()->setFeatureSources(
+      {[&analysisChain] { return analysisChain.features(AnalysisSideChain::Source::Master); },
+       [&analysisChain] { return analysisChain.features(AnalysisSideChain::Source::Input); },
+       [&classifier] {
+         // A voice at the microphone counts first; else what the room hears.
+         auto l = classifier.latest(ClassifierSideChain::Source::Input);
+         if (!l.valid || l.label == analysis::SoundLabel::Silence)
+           l = classifier.latest(ClassifierSideChain::Source::Master);
+         return std::pair{l.valid ? lightingLabel(l.label) : lighting::SoundLabel::Unknown,
+                          l.confidence};
+       }});
+  if (auto lit = lights.value()->start(); !lit) spdlog::warn("{}", lit.error().message);
 
   int signal = 0;
   sigwait(&signals, &signal);
   spdlog::info("{}: fading out and stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
 
   server.stop();
+  uploads.stop();  // before the server is destroyed: queued answers post to its io_context
+  osc.value()->stop();
+  eventRing.value()->stop();
+  midi->stop();
+  lights.value()->stop();  // blackout while the music fades
   runner.stop();
   engine.postCommand({engine::CommandType::FadeOut, 0, 0, 0, 0.0F});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);

@@ -46,7 +46,8 @@ struct ControlRequest {
 struct PingRequest {};
 /// {"type":"status_request"}
 struct StatusRequest {};
-/// {"type":"subscribe","audio":"opus"|"pcm16"|"off","telemetry":[...],"resume":N}
+/// {"type":"subscribe","audio":"opus"|"pcm16"|"off","telemetry":[...],"resume":N,
+///  "room":"..","batchMs":N}
 /// Fields left out leave that part of the subscription unchanged.
 struct SubscribeRequest {
   std::optional<AudioChoice> audio;
@@ -54,9 +55,26 @@ struct SubscribeRequest {
   /// The last audio sequence number the client played; frames after it are resent
   /// when still in the server's window.
   std::optional<std::uint64_t> resumeAfter;
+  /// A listening room the client joins (<= 64 characters); "" leaves its room.
+  std::optional<std::string> room;
+  /// Milliseconds of audio per binary message (0-1000; 0 = one frame per message).
+  std::optional<int> batchMs;
+};
+/// {"type":"client_report","tier":..,"pinned":..,"bufferMs":..,"jitterMs":..,
+///  "underruns":..,"latencyMs":..,"codec":..,"room"?:..}: a page's playback health.
+struct ClientReportRequest {
+  int tier = 0;  // index into clientTiers()
+  bool pinned = false;
+  double bufferMs = 0;
+  double jitterMs = 0;
+  std::int64_t underruns = 0;  // cumulative since the page started playing
+  double latencyMs = 0;
+  AudioChoice codec = AudioChoice::Opus;
+  std::optional<std::string> room;
 };
 
-using ClientRequest = std::variant<ControlRequest, PingRequest, StatusRequest, SubscribeRequest>;
+using ClientRequest =
+    std::variant<ControlRequest, PingRequest, StatusRequest, SubscribeRequest, ClientReportRequest>;
 
 /// The outcome of parsing one message. `reqId` is the client's value (string or
 /// number) copied exactly, or null when absent; it is kept even when the request
@@ -68,6 +86,18 @@ struct ParsedMessage {
 
 /// The telemetry kinds a client may subscribe to.
 const std::vector<std::string>& telemetryKinds();
+/// The playback tiers a client_report may name: minimal, normal, stable, defensive.
+const std::vector<std::string>& clientTiers();
+/// The longest room name, in characters.
+inline constexpr std::size_t kMaxRoomChars = 64;
+/// The largest `batchMs` a subscribe may ask for (one second of audio per message).
+inline constexpr int kMaxBatchMs = 1000;
+
+/// Parses JSON text into `out`. Unlike a plain parse, a number that overflows a
+/// double (1e309) is not a syntax error: the message is refused as invalid_param
+/// naming the field that holds it ("bpm", "params.agents.bass.level" minus the
+/// leading "params."). Other failures are bad_json. Any thread.
+Status parseJsonText(std::string_view text, nlohmann::json& out);
 
 /// Parses one client message. Errors: bad_json (not JSON, not an object),
 /// unknown_type (missing or unknown `type`), invalid_param / unknown_param (bad
@@ -81,6 +111,9 @@ nlohmann::json makeStatus(const ControlParams& params, const nlohmann::json& eng
 nlohmann::json makeAck(const nlohmann::json& reqId, const ControlParams& applied);
 /// {"type":"pong","reqId":..,"serverTime":seconds}
 nlohmann::json makePong(const nlohmann::json& reqId, double serverTimeSeconds);
+/// {"type":"pong","reqId":..,"serverTime":seconds,"samplePosition":n,"sampleRate":r}
+nlohmann::json makePong(const nlohmann::json& reqId, double serverTimeSeconds,
+                        std::int64_t samplePosition, double sampleRate);
 /// {"type":"error","code":..,"message":..,"field":..,"reqId":..}; field and reqId
 /// appear only when set.
 nlohmann::json makeErrorMessage(const Error& error, const nlohmann::json& reqId = nullptr);

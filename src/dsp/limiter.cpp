@@ -5,13 +5,23 @@
 
 namespace auralis::dsp {
 
+namespace {
+// The estimator's interpolation differs a little from BS.1770's reference
+// filter (libebur128), and the limiter's gain moves between the points it
+// checks; detecting 0.2 dB high keeps the measured true peak under the ceiling.
+constexpr float kTruePeakMargin = 1.0233F;
+}  // namespace
+
 void Limiter::prepare(double sampleRate, float ceilingGain, int lookaheadFrames,
-                      double releaseSeconds) {
+                      double releaseSeconds, bool truePeak) {
   ceiling_ = ceilingGain;
   window_ = std::max(1, lookaheadFrames);
+  truePeak_ = truePeak;
+  delayLength_ = window_ + (truePeak_ ? TruePeakEstimator::kDelay : 0);
+  estimator_.prepare();
   releaseCoef_ = static_cast<float>(std::exp(-1.0 / (releaseSeconds * sampleRate)));
-  delayL_.assign(static_cast<std::size_t>(window_), 0.0F);
-  delayR_.assign(static_cast<std::size_t>(window_), 0.0F);
+  delayL_.assign(static_cast<std::size_t>(delayLength_), 0.0F);
+  delayR_.assign(static_cast<std::size_t>(delayLength_), 0.0F);
   minValues_.assign(static_cast<std::size_t>(window_) + 2, 1.0F);
   minIndex_.assign(static_cast<std::size_t>(window_) + 2, 0);
   boxRing_.assign(static_cast<std::size_t>(window_), 1.0F);
@@ -22,6 +32,9 @@ void Limiter::reset() noexcept {
   std::fill(delayL_.begin(), delayL_.end(), 0.0F);
   std::fill(delayR_.begin(), delayR_.end(), 0.0F);
   std::fill(boxRing_.begin(), boxRing_.end(), 1.0F);
+  estimator_.reset();
+  prevBlockPeak_ = 0.0F;
+  prevBlockCovers_ = false;
   delayPos_ = 0;
   minHead_ = minTail_ = 0;
   sampleIndex_ = 0;
@@ -52,16 +65,38 @@ float Limiter::pushGain(float required) noexcept {
   // Instant attack, exponential release towards unity.
   released_ = std::min(windowMin, released_ * releaseCoef_ + (1.0F - releaseCoef_));
 
-  boxSum_ += static_cast<double>(released_) - static_cast<double>(boxRing_[static_cast<std::size_t>(boxPos_)]);
+  boxSum_ += static_cast<double>(released_) -
+             static_cast<double>(boxRing_[static_cast<std::size_t>(boxPos_)]);
   boxRing_[static_cast<std::size_t>(boxPos_)] = released_;
   boxPos_ = (boxPos_ + 1) % window_;
   return static_cast<float>(boxSum_ / window_);
 }
 
 void Limiter::process(float* left, float* right, int frames) noexcept {
+  // A block whose samples (and the estimator's window, which reaches back
+  // into the previous block) are too quiet for any inter-sample peak to reach
+  // the ceiling skips the interpolation: most of the music, most of the time.
+  float blockPeak = 0.0F;
+  if (truePeak_)
+    for (int i = 0; i < frames; ++i)
+      blockPeak = std::max({blockPeak, std::fabs(left[i]), std::fabs(right[i])});
+  const float windowPeak = std::max(blockPeak, prevBlockPeak_);
+  const bool quiet =
+      truePeak_ && prevBlockCovers_ && windowPeak * estimator_.bound() * kTruePeakMargin < ceiling_;
+  prevBlockPeak_ = blockPeak;
+  prevBlockCovers_ = frames >= 2 * TruePeakEstimator::kDelay + 1;
+
   float minGain = 1.0F;
   for (int i = 0; i < frames; ++i) {
-    const float peak = std::max(std::fabs(left[i]), std::fabs(right[i]));
+    // In true-peak mode `peak` belongs to the frame kDelay back; the longer
+    // audio delay keeps gain and audio aligned.
+    float peak = 0.0F;
+    if (!truePeak_)
+      peak = std::max(std::fabs(left[i]), std::fabs(right[i]));
+    else if (quiet)
+      peak = kTruePeakMargin * estimator_.pushBounded(left[i], right[i], windowPeak);
+    else
+      peak = kTruePeakMargin * estimator_.push(left[i], right[i]);
     const float required = peak > ceiling_ ? ceiling_ / peak : 1.0F;
     const float gain = pushGain(required);
     minGain = std::min(minGain, gain);
@@ -71,7 +106,7 @@ void Limiter::process(float* left, float* right, int frames) noexcept {
     const float dr = delayR_[p];
     delayL_[p] = left[i];
     delayR_[p] = right[i];
-    delayPos_ = (delayPos_ + 1) % window_;
+    delayPos_ = (delayPos_ + 1) % delayLength_;
 
     left[i] = std::clamp(dl * gain, -ceiling_, ceiling_);
     right[i] = std::clamp(dr * gain, -ceiling_, ceiling_);

@@ -7,22 +7,33 @@
 // larger than the one needed at the peak, the delayed signal reaches the peak
 // already attenuated: the ceiling holds by construction, and a final clamp
 // only guards against float rounding.
+//
+// True-peak mode (the master bus): the required gain is computed from a 4x
+// oversampled estimate of the inter-sample peak (TruePeakEstimator) instead of
+// the sample value, so the reconstructed waveform, not only the samples, stays
+// under the ceiling (dBTP). The estimator needs 4 samples of future, which the
+// audio delay line absorbs: the latency grows by TruePeakEstimator::kDelay.
 #pragma once
 
 #include <vector>
+
+#include "dsp/true_peak.hpp"
 
 namespace auralis::dsp {
 
 class Limiter {
  public:
-  /// Control thread; allocates the look-ahead buffers.
-  void prepare(double sampleRate, float ceilingGain, int lookaheadFrames, double releaseSeconds);
+  /// Control thread; allocates the look-ahead buffers. `truePeak` detects on the
+  /// 4x-oversampled estimate (dBTP ceiling) instead of the sample peak.
+  void prepare(double sampleRate, float ceilingGain, int lookaheadFrames, double releaseSeconds,
+               bool truePeak = false);
   /// Audio thread.
   void reset() noexcept;
   /// In place, stereo-linked. Adds `lookahead()` frames of latency. Audio thread.
   void process(float* left, float* right, int frames) noexcept;
 
-  int lookahead() const noexcept { return window_; }
+  /// Frames of latency the limiter adds (look-ahead, plus the estimator's delay).
+  int lookahead() const noexcept { return delayLength_; }
   float ceiling() const noexcept { return ceiling_; }
   /// Smallest gain applied during the last process() call (1 = untouched).
   float lastMinGain() const noexcept { return lastMinGain_; }
@@ -33,7 +44,12 @@ class Limiter {
   float ceiling_ = 0.891F;
   float releaseCoef_ = 0.9999F;
   int window_ = 32;
-  // Delay lines for the audio (window_ frames) and the gain path.
+  bool truePeak_ = false;
+  int delayLength_ = 32;  // window_, plus TruePeakEstimator::kDelay in true-peak mode
+  TruePeakEstimator estimator_;
+  float prevBlockPeak_ = 0.0F;    // sample peak of the previous block
+  bool prevBlockCovers_ = false;  // it was long enough to hold the estimator's window
+  // Delay lines for the audio (delayLength_ frames) and the gain path.
   std::vector<float> delayL_, delayR_;
   int delayPos_ = 0;
   // Sliding minimum over the window: a monotonic deque stored in a ring.

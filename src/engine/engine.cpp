@@ -52,6 +52,7 @@ EngineConfig ensembleEngineConfig(double sampleRate, int maxBlockFrames) {
       {Channel::Percussion, InstrumentKind::Hihat},
       {Channel::Percussion, InstrumentKind::Swell},
       {Channel::Response, InstrumentKind::TestTone},
+      {Channel::Response, InstrumentKind::Snare},  // the default answer to an input onset
   };
   return c;
 }
@@ -67,6 +68,7 @@ void Engine::prepare(const EngineConfig& config) {
 
   notes_ = std::make_unique<MpscQueue<music::NoteEvent>>(config_.noteQueueCapacity);
   commands_ = std::make_unique<MpscQueue<EngineCommand>>(config_.commandQueueCapacity);
+  appliedCommands_ = std::make_unique<SpscRing<AppliedCommand>>(4 * config_.commandQueueCapacity);
   scheduler_.prepare(config_.schedulerCapacity);
   for (auto& strip : channels_) strip = ChannelStrip{};
   for (auto& strip : channels_) strip.prepare(config_.sampleRate, maxFrames);
@@ -83,6 +85,10 @@ void Engine::prepare(const EngineConfig& config) {
   reverbSend_.prepare(maxFrames);
   delaySend_.prepare(maxFrames);
   silence_.assign(static_cast<std::size_t>(maxFrames), 0.0F);
+  inputL_.assign(static_cast<std::size_t>(maxFrames), 0.0F);
+  inputR_.assign(static_cast<std::size_t>(maxFrames), 0.0F);
+  onsets_.prepare(config_.sampleRate);
+  respond_ = config_.respondToOnsets;
   for (std::size_t i = 0; i < kTapCount; ++i)
     taps_[i] = std::make_unique<Tap>(tapName(static_cast<TapId>(i)), config_.tapCapacityBlocks);
   position_.store(0, std::memory_order_release);
@@ -142,6 +148,13 @@ void Engine::applyCommand(const EngineCommand& c) noexcept {
     case CommandType::FadeOut:
       master_.fadeOut();
       break;
+    case CommandType::RespondToOnsets:
+      respond_ = c.value > 0.5F;
+      break;
+    case CommandType::LoudnessTrim:
+      master_.setTrimDb(c.value);
+      metrics_.loudnessTrimDb.store(master_.trimDb(), std::memory_order_relaxed);
+      break;
   }
   metrics_.commandsApplied.fetch_add(1, std::memory_order_relaxed);
 }
@@ -192,6 +205,29 @@ void Engine::renderSegment(int offset, int frames) noexcept {
   for (auto& strip : channels_) strip.render(offset, frames, mix_, reverbSend_, delaySend_);
 }
 
+void Engine::detectAndRespond(const float* inL, const float* inR, int frames,
+                              std::int64_t blockStart) noexcept {
+  const int at = onsets_.process(inL, inR, frames);
+  if (at < 0) return;
+  metrics_.inputOnsets.fetch_add(1, std::memory_order_relaxed);
+  if (!respond_) return;
+  // Straight into the scheduler (not the note queue): the answer starts on the
+  // onset's own sample, in this block, before any other thread could react.
+  ScheduledEvent e;
+  e.kind = ScheduledEvent::Kind::NoteOn;
+  e.note = config_.response;
+  e.sample = blockStart + at;
+  e.note.startSample = e.sample;
+  if (!scheduler_.push(e)) {
+    metrics_.droppedNotes.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  metrics_.responsesStarted.fetch_add(1, std::memory_order_relaxed);
+  // Onset sample in, first output sample of the answer out: the start offset
+  // (zero here) plus what the master bus delays everything by.
+  metrics_.responseLatency.record(e.sample + master_.latencyFrames() - (blockStart + at));
+}
+
 void Engine::process(const float* const* input, int inputChannels, float* const* output,
                      int frames) noexcept {
   rt::AudioCallbackScope audioScope;
@@ -201,8 +237,27 @@ void Engine::process(const float* const* input, int inputChannels, float* const*
   const std::int64_t blockEnd = blockStart + frames;
 
   EngineCommand command;
-  while (commands_->tryPop(command)) applyCommand(command);
+  const bool logCommands = logCommands_.load(std::memory_order_relaxed);
+  while (commands_->tryPop(command)) {
+    applyCommand(command);
+    if (logCommands && !appliedCommands_->tryPush({blockStart, command}))
+      commandLogDrops_.fetch_add(1, std::memory_order_relaxed);
+  }
   drainNotes(blockStart, blockEnd);
+
+  // Live input: the backend's, else the pulled source's, else silence.
+  const float* inL = (input != nullptr && inputChannels > 0) ? input[0] : nullptr;
+  const float* inR = (input != nullptr && inputChannels > 1) ? input[1] : inL;
+  if (inL == nullptr) {
+    if (InputSource* source = inputSource_.load(std::memory_order_acquire)) {
+      source->read(inputL_.data(), inputR_.data(), frames);
+      inL = inputL_.data();
+      inR = inputR_.data();
+    } else {
+      inL = inR = silence_.data();
+    }
+  }
+  detectAndRespond(inL, inR, frames, blockStart);
 
   mix_.clear(0, frames);
   reverbSend_.clear(0, frames);
@@ -235,8 +290,6 @@ void Engine::process(const float* const* input, int inputChannels, float* const*
     output[1][i] = mix_.right[k];
     peak = std::max(peak, std::max(std::fabs(mix_.left[k]), std::fabs(mix_.right[k])));
   }
-  const float* inL = (input != nullptr && inputChannels > 0) ? input[0] : silence_.data();
-  const float* inR = (input != nullptr && inputChannels > 1) ? input[1] : inL;
   for (std::size_t i = 0; i < kTapCount; ++i) {
     if (isMasterTap(static_cast<TapId>(i)))
       taps_[i]->push(output[0], output[1], frames, blockStart);

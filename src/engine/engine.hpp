@@ -20,11 +20,14 @@
 
 #include "core/mpsc_queue.hpp"
 #include "core/rt_annotations.hpp"
+#include "core/spsc_ring.hpp"
+#include "dsp/onset_detector.hpp"
 #include "engine/channel_strip.hpp"
 #include "engine/effects_bus.hpp"
 #include "engine/engine_command.hpp"
 #include "engine/engine_metrics.hpp"
 #include "engine/event_scheduler.hpp"
+#include "engine/input_source.hpp"
 #include "engine/master_bus.hpp"
 #include "engine/tap.hpp"
 #include "music/note_event.hpp"
@@ -43,6 +46,11 @@ struct EngineConfig {
   std::size_t commandQueueCapacity = 1024;
   std::size_t schedulerCapacity = 8192;
   std::size_t tapCapacityBlocks = 256;
+  /// The low-latency path: an input onset starts `response` (a drum accent by
+  /// default) on the Response channel at the onset's sample, in the same block.
+  bool respondToOnsets = false;
+  music::NoteEvent response{
+      0, 4800, music::Channel::Response, music::InstrumentKind::Snare, 40, 0, 0.9F, 0.0F};
 };
 
 /// Test instruments on every channel: what the engine plays before an ensemble exists.
@@ -66,9 +74,27 @@ class Engine {
   void process(const float* const* input, int inputChannels, float* const* output,
                int frames) noexcept AURALIS_NONBLOCKING;
 
+  /// Control thread, before the backend starts (or while it is stopped): the
+  /// input pulled when the backend passes none. Null: no such source.
+  void setInputSource(InputSource* source) noexcept {
+    inputSource_.store(source, std::memory_order_release);
+  }
+  /// Frames an input onset may lag its attack before the detector fires.
+  static constexpr int onsetWindowFrames() noexcept { return dsp::OnsetDetector::windowFrames(); }
+
   /// Non-real-time producers (ensemble, MIDI, tests). False when the queue is full.
   bool postNote(const music::NoteEvent& note) { return notes_->tryPush(note); }
   bool postCommand(const EngineCommand& command) { return commands_->tryPush(command); }
+
+  /// The applied-command log, off by default. One non-real-time reader (a
+  /// session log) pops commands in the order the audio thread applied them,
+  /// stamped with their block; when it falls behind, entries are dropped and
+  /// counted, never waited for.
+  void setCommandLog(bool on) noexcept { logCommands_.store(on, std::memory_order_relaxed); }
+  bool popAppliedCommand(AppliedCommand& out) noexcept { return appliedCommands_->tryPop(out); }
+  std::uint64_t commandLogDrops() const noexcept {
+    return commandLogDrops_.load(std::memory_order_relaxed);
+  }
 
   /// Any thread: samples rendered so far (the start of the next block).
   std::int64_t position() const noexcept { return position_.load(std::memory_order_acquire); }
@@ -93,16 +119,25 @@ class Engine {
   void drainNotes(std::int64_t blockStart, std::int64_t blockEnd) noexcept;
   void fire(const ScheduledEvent& e) noexcept;
   void renderSegment(int offset, int frames) noexcept;
+  void detectAndRespond(const float* inL, const float* inR, int frames,
+                        std::int64_t blockStart) noexcept;
 
   EngineConfig config_;
   std::unique_ptr<MpscQueue<music::NoteEvent>> notes_;
   std::unique_ptr<MpscQueue<EngineCommand>> commands_;
+  std::unique_ptr<SpscRing<AppliedCommand>> appliedCommands_;
+  std::atomic<bool> logCommands_{false};
+  std::atomic<std::uint64_t> commandLogDrops_{0};
   EventScheduler scheduler_;
   std::array<ChannelStrip, music::kChannelCount> channels_;
   EffectsBus effects_;
   MasterBus master_;
   StereoBus mix_, reverbSend_, delaySend_;
   std::vector<float> silence_;
+  std::vector<float> inputL_, inputR_;  // a pulled InputSource block
+  std::atomic<InputSource*> inputSource_{nullptr};
+  dsp::OnsetDetector onsets_;
+  bool respond_ = false;
   std::array<std::unique_ptr<Tap>, kTapCount> taps_;
   std::atomic<std::int64_t> position_{0};
   std::uint32_t nextNoteId_ = 1;

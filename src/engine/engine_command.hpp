@@ -8,22 +8,24 @@
 namespace auralis::engine {
 
 enum class CommandType : std::uint8_t {
-  MasterGain,        // value: linear gain, smoothed
-  ChannelLevel,      // channel, value 0..1 (linear), smoothed
-  ChannelPan,        // channel, value -1..1, smoothed
-  ChannelEnabled,    // channel, value 0 or 1 (a fade, never a cut)
-  ChannelReverbSend, // channel, value 0..1
-  ChannelDelaySend,  // channel, value 0..1
-  ReverbSize,        // value 0..1
-  ReverbDecay,       // value seconds
-  ReverbDamping,     // value 0..1
-  DelayTime,         // value seconds
-  DelayFeedback,     // value 0..0.95
-  DelayDamping,      // value 0..1
-  InstrumentParam,   // channel, instrument kind, param id, value
-  AllNotesOff,       // release every voice on every channel
-  FadeIn,            // master fade up (start)
-  FadeOut,           // master fade to silence (stop); Engine::fadedOut() turns true
+  MasterGain,         // value: linear gain, smoothed
+  ChannelLevel,       // channel, value 0..1 (linear), smoothed
+  ChannelPan,         // channel, value -1..1, smoothed
+  ChannelEnabled,     // channel, value 0 or 1 (a fade, never a cut)
+  ChannelReverbSend,  // channel, value 0..1
+  ChannelDelaySend,   // channel, value 0..1
+  ReverbSize,         // value 0..1
+  ReverbDecay,        // value seconds
+  ReverbDamping,      // value 0..1
+  DelayTime,          // value seconds
+  DelayFeedback,      // value 0..0.95
+  DelayDamping,       // value 0..1
+  InstrumentParam,    // channel, instrument kind, param id, value
+  AllNotesOff,        // release every voice on every channel
+  FadeIn,             // master fade up (start)
+  FadeOut,            // master fade to silence (stop); Engine::fadedOut() turns true
+  LoudnessTrim,       // value: dB, pre-limiter, ramped (the loudness normalisation loop)
+  RespondToOnsets,    // value 0 or 1: an input onset starts an answer on the Response channel
 };
 
 struct EngineCommand {
@@ -32,6 +34,14 @@ struct EngineCommand {
   std::uint8_t instrument = 0;
   std::uint8_t param = 0;
   float value = 0.0F;
+};
+
+/// A command as the audio thread applied it: at the start of the block that
+/// begins at `blockStart`. A session log keeps these so a replay applies each
+/// one on the very same block (docs/operations.md, "Session bundles").
+struct AppliedCommand {
+  std::int64_t blockStart = 0;
+  EngineCommand command;
 };
 
 }  // namespace auralis::engine

@@ -2,6 +2,7 @@
 // other thread reads (metrics exposition, logger, tests). Nothing here locks.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cmath>
@@ -23,18 +24,25 @@ class CallbackHistogram {
     counts_[static_cast<std::size_t>(bucketFor(nanos))].fetch_add(1, std::memory_order_relaxed);
     sumNanos_.fetch_add(nanos, std::memory_order_relaxed);
     auto prev = maxNanos_.load(std::memory_order_relaxed);
-    while (nanos > prev && !maxNanos_.compare_exchange_weak(prev, nanos, std::memory_order_relaxed)) {
+    while (nanos > prev &&
+           !maxNanos_.compare_exchange_weak(prev, nanos, std::memory_order_relaxed)) {
     }
   }
 
-  std::uint64_t count(int k) const { return counts_[static_cast<std::size_t>(k)].load(std::memory_order_relaxed); }
+  std::uint64_t count(int k) const {
+    return counts_[static_cast<std::size_t>(k)].load(std::memory_order_relaxed);
+  }
   std::uint64_t total() const {
     std::uint64_t n = 0;
     for (const auto& c : counts_) n += c.load(std::memory_order_relaxed);
     return n;
   }
-  double sumSeconds() const { return static_cast<double>(sumNanos_.load(std::memory_order_relaxed)) * 1e-9; }
-  double maxSeconds() const { return static_cast<double>(maxNanos_.load(std::memory_order_relaxed)) * 1e-9; }
+  double sumSeconds() const {
+    return static_cast<double>(sumNanos_.load(std::memory_order_relaxed)) * 1e-9;
+  }
+  double maxSeconds() const {
+    return static_cast<double>(maxNanos_.load(std::memory_order_relaxed)) * 1e-9;
+  }
   /// Upper bucket edge below which fraction q of the samples fall (0 when empty).
   double quantileSeconds(double q) const {
     const auto n = total();
@@ -61,6 +69,32 @@ class CallbackHistogram {
   std::atomic<std::uint64_t> maxNanos_{0};
 };
 
+/// Fixed buckets in samples; record() is wait-free (audio thread), the rest any thread.
+class ResponseLatencyHistogram {
+ public:
+  static constexpr std::array<std::int64_t, 10> kBounds = {16,  32,  48,  64,  96,
+                                                           128, 192, 256, 512, 1024};
+  void record(std::int64_t samples) noexcept {
+    std::size_t k = 0;
+    while (k < kBounds.size() && samples > kBounds[k]) ++k;
+    counts_[k].fetch_add(1, std::memory_order_relaxed);
+    sum_.fetch_add(static_cast<std::uint64_t>(std::max<std::int64_t>(0, samples)),
+                   std::memory_order_relaxed);
+    last_.store(samples, std::memory_order_relaxed);
+  }
+  /// Per-bucket (not cumulative) count; k == kBounds.size() is +Inf.
+  std::uint64_t count(std::size_t k) const noexcept {
+    return counts_[k].load(std::memory_order_relaxed);
+  }
+  std::uint64_t sum() const noexcept { return sum_.load(std::memory_order_relaxed); }
+  std::int64_t last() const noexcept { return last_.load(std::memory_order_relaxed); }
+
+ private:
+  std::array<std::atomic<std::uint64_t>, kBounds.size() + 1> counts_{};
+  std::atomic<std::uint64_t> sum_{0};
+  std::atomic<std::int64_t> last_{-1};
+};
+
 struct EngineMetrics {
   std::atomic<std::uint64_t> blocks{0};
   std::atomic<std::uint64_t> frames{0};
@@ -74,6 +108,12 @@ struct EngineMetrics {
   std::atomic<int> activeVoices{0};
   std::atomic<float> limiterGainReductionDb{0.0F};  // worst in the last block, >= 0
   std::atomic<float> peakLinear{0.0F};              // master peak of the last block
+  std::atomic<float> loudnessTrimDb{0.0F};          // the loudness loop's trim last applied
+  std::atomic<std::uint64_t> inputOnsets{0};        // onsets the audio-thread detector found
+  std::atomic<std::uint64_t> responsesStarted{0};   // answers started on the Response channel
+  /// Input onset (the input sample the detector fired on) to the response's
+  /// first output sample (its start plus the master's latency), in samples.
+  ResponseLatencyHistogram responseLatency;
   CallbackHistogram callback;
 };
 

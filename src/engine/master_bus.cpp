@@ -10,9 +10,12 @@ namespace auralis::engine {
 void MasterBus::prepare(double sampleRate, const MasterBusConfig& config) {
   dc_.prepare(sampleRate);
   limiter_.prepare(sampleRate, dbToGain(Db(config.ceilingDb)), config.limiterLookaheadFrames,
-                   config.limiterReleaseSeconds);
+                   config.limiterReleaseSeconds, config.truePeak);
   gain_.prepare(sampleRate, 0.02);
   gain_.reset(1.0F);
+  trim_.prepare(sampleRate, config.trimRampSeconds);
+  trim_.reset(1.0F);
+  trimDb_ = 0.0F;
   fadeStep_ = static_cast<float>(1.0 / std::max(1.0, config.fadeSeconds * sampleRate));
   fade_ = 0.0F;
   fadeTarget_ = 0.0F;
@@ -28,7 +31,15 @@ void MasterBus::fadeIn() noexcept {
   fadedOut_.store(false, std::memory_order_release);
 }
 
-void MasterBus::fadeOut() noexcept { fadeTarget_ = 0.0F; }
+void MasterBus::fadeOut() noexcept {
+  fadeTarget_ = 0.0F;
+}
+
+void MasterBus::setTrimDb(float db) noexcept {
+  // The loop bounds the trim; this clamp only keeps a stray command harmless.
+  trimDb_ = std::clamp(db, -24.0F, 24.0F);
+  trim_.setTarget(static_cast<float>(dbToGain(Db(static_cast<double>(trimDb_)))));
+}
 
 bool MasterBus::process(float* left, float* right, int frames) noexcept {
   bool finite = true;
@@ -45,7 +56,7 @@ bool MasterBus::process(float* left, float* right, int frames) noexcept {
       fade_ = std::min(fadeTarget_, fade_ + fadeStep_);
     else if (fade_ > fadeTarget_)
       fade_ = std::max(fadeTarget_, fade_ - fadeStep_);
-    const float g = gain_.next() * fade_;
+    const float g = gain_.next() * trim_.next() * fade_;
     left[i] *= g;
     right[i] *= g;
   }

@@ -43,14 +43,77 @@ EnsembleParams sanitised(EnsembleParams p) {
   for (std::size_t i = 0; i < p.agents.size(); ++i) {
     AgentParams& a = p.agents[i];
     a.level = std::isfinite(a.level) ? std::clamp(a.level, 0.0F, 1.0F) : defaults[i].level;
+    for (float* w : {&a.personality.lead, &a.personality.follow, &a.personality.fill})
+      *w = std::isfinite(*w) ? std::clamp(*w, 0.0F, 1.0F) : 0.5F;
     if (!instrumentAllowed(static_cast<Agent>(i), a.instrument)) {
       a.instrument = defaults[i].instrument;
     }
   }
+  p.space = std::isfinite(p.space) ? std::clamp(p.space, 0.0, 1.0) : 0.0;
+  p.humanLevel = std::isfinite(p.humanLevel) ? std::min(p.humanLevel, 1.0) : -1.0;
   return p;
 }
 
+/// A fixed pseudo-random number in [0, 1) per (bar, agent, note): thinning
+/// must not draw from the agents' own streams, or a seed would replay
+/// different music whenever a human had played.
+double noteHash(std::int64_t bar, int agent, std::size_t index) {
+  std::uint64_t x = static_cast<std::uint64_t>(bar) * 0x9E3779B97F4A7C15ULL ^
+                    (static_cast<std::uint64_t>(agent) << 40U) ^ index;
+  x ^= x >> 31U;
+  x *= 0xBF58476D1CE4E5B9ULL;
+  x ^= x >> 29U;
+  return static_cast<double>(x >> 11U) * (1.0 / 9007199254740992.0);
+}
+
+/// Leaves space for the human (drops a share of the agent's notes, never its
+/// downbeat) and leans velocities toward the human's dynamics.
+void shapeForHuman(std::int64_t bar, int agent, const AgentParams& p, const EnsembleParams& params,
+                   std::size_t from, NoteList& notes) {
+  const double drop = params.space * static_cast<double>(p.personality.fill);
+  if (drop > 0.0) {
+    std::size_t kept = from;
+    for (std::size_t i = from; i < notes.size(); ++i) {
+      if (notes[i].beat > 1e-9 && noteHash(bar, agent, i) < drop) continue;
+      notes[kept++] = notes[i];
+    }
+    notes.resize(kept);
+  }
+  if (params.humanLevel >= 0.0) {
+    const double target = 0.3 + 0.7 * params.humanLevel;
+    const auto follow = static_cast<double>(p.personality.follow);
+    const double factor = (1.0 - follow) + follow * target;
+    for (std::size_t i = from; i < notes.size(); ++i)
+      notes[i].note.velocity = static_cast<float>(
+          std::clamp(static_cast<double>(notes[i].note.velocity) * factor, 0.0, 1.0));
+  }
+}
+
 }  // namespace
+
+void Ensemble::queueAnswer(std::vector<PhraseNote> call) {
+  call_ = std::move(call);
+}
+
+void Ensemble::planAnswer(const BarContext& ctx, const AgentParams& melody, NoteList& out) {
+  const auto variant =
+      static_cast<AnswerVariant>(answers_ % static_cast<std::uint64_t>(AnswerVariant::Count));
+  for (const AnswerNote& a : answerPhrase(call_, ctx.key, variant)) {
+    PlannedNote n;
+    n.beat = a.beat;
+    n.chord = ctx.chordAt(a.beat).chord;
+    n.note.startSample = ctx.sampleAt(a.beat);
+    n.note.lengthSamples = ctx.samplesFor(a.beats * 0.9);
+    n.note.channel = music::Channel::Melody;
+    n.note.instrument = melody.instrument;
+    n.note.pitch = static_cast<std::uint8_t>(a.pitch);
+    n.note.velocity = 0.75F * melody.level;
+    n.note.pan = 0.15F;
+    out.push_back(n);
+  }
+  call_.clear();
+  ++answers_;
+}
 
 std::string_view agentName(Agent agent) {
   switch (agent) {
@@ -69,9 +132,12 @@ std::string_view agentName(Agent agent) {
 }
 
 std::array<AgentParams, 4> defaultAgentParams() {
-  return {
-      AgentParams{true, 0.8F, InstrumentKind::Pad}, AgentParams{true, 0.8F, InstrumentKind::Bass},
-      AgentParams{true, 0.8F, InstrumentKind::Keys}, AgentParams{true, 0.8F, InstrumentKind::Kick}};
+  return {// Personalities: the pads follow and leave room, the bass anchors, the
+          // melody leads (it answers the human), the drums fill.
+          AgentParams{true, 0.8F, InstrumentKind::Pad, {0.1F, 0.8F, 0.6F}},
+          AgentParams{true, 0.8F, InstrumentKind::Bass, {0.2F, 0.6F, 0.3F}},
+          AgentParams{true, 0.8F, InstrumentKind::Keys, {0.9F, 0.4F, 0.8F}},
+          AgentParams{true, 0.8F, InstrumentKind::Kick, {0.1F, 0.5F, 0.7F}}};
 }
 
 Status validateParams(const EnsembleParams& params) {
@@ -215,7 +281,10 @@ void Ensemble::planBar(NoteSink& sink) {
         bass_->plan(ctx, p.instrument, p.level, notes);
         break;
       case Agent::Melody:
-        melody_->plan(ctx, p.instrument, p.level, notes);
+        if (!call_.empty() && p.personality.lead > 0.0F)
+          planAnswer(ctx, p, notes);
+        else
+          melody_->plan(ctx, p.instrument, p.level, notes);
         break;
       case Agent::Percussion:
         percussion_->plan(ctx, p.level, notes);
@@ -223,6 +292,7 @@ void Ensemble::planBar(NoteSink& sink) {
       case Agent::Count:
         break;
     }
+    shapeForHuman(bars_, a, p, active_, before, notes);
     for (std::size_t i = before; i < notes.size(); ++i) {
       const PlannedNote& n = notes[i];
       GenerationEvent e = event(GenerationEvent::Kind::Note, n.note.startSample, {});

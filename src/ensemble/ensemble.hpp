@@ -34,6 +34,7 @@
 #include <string_view>
 
 #include "core/result.hpp"
+#include "ensemble/call_response.hpp"
 #include "music/chord.hpp"
 #include "music/key.hpp"
 #include "music/note_event.hpp"
@@ -46,6 +47,16 @@ inline constexpr int kAgentCount = static_cast<int>(Agent::Count);
 /// "harmony", "bass", "melody", "percussion".
 std::string_view agentName(Agent agent);
 
+/// How an agent plays with a human (each 0..1): `lead` answers the human's
+/// phrases (the melody, when > 0), `follow` makes its velocities follow the
+/// human's dynamics, `fill` is how much of its part it gives up when the human
+/// plays densely (a filler leaves the most space).
+struct Personality {
+  float lead = 0.5F;
+  float follow = 0.5F;
+  float fill = 0.5F;
+};
+
 struct AgentParams {
   bool enabled = true;
   float level = 0.8F;  // 0..1, scales velocities
@@ -53,6 +64,7 @@ struct AgentParams {
   /// Melody: Keys | Bell | Pad | GeneralMidi. Percussion: ignored (it always
   /// plays Kick, Snare, Hihat and Swell).
   music::InstrumentKind instrument = music::InstrumentKind::Pad;
+  Personality personality;
 };
 
 /// The default instrument of each agent: Pad, Bass, Keys, Kick.
@@ -63,6 +75,12 @@ struct EnsembleParams {
   double bpm = 90.0;       // 40..200
   double intensity = 0.5;  // 0..1
   std::array<AgentParams, 4> agents = defaultAgentParams();
+  /// Room left for a human player, 0..1: each agent drops that share of its
+  /// notes, weighted by its `fill` personality (LiveFollower sets it).
+  double space = 0.0;
+  /// The human's level 0..1, or < 0 when nobody plays: agents' velocities
+  /// lean toward it by their `follow` personality.
+  double humanLevel = -1.0;
 };
 
 /// Checks ranges and instruments; Error{"invalid_param", message, field} with
@@ -107,6 +125,8 @@ class GenerationObserver {
 };
 
 class SongForm;
+struct BarContext;
+struct PlannedNote;
 class HarmonyAgent;
 class BassAgent;
 class MelodyAgent;
@@ -134,6 +154,13 @@ class Ensemble {
   /// the next bar starts at `sample` instead, so no note is sent late.
   void skipTo(std::int64_t sample);
 
+  /// The melody answers `call` (a phrase the human just played) in the next
+  /// bar it plans, with a transformed version in that bar's key, instead of its
+  /// own line. A newer call replaces one not yet answered.
+  void queueAnswer(std::vector<PhraseNote> call);
+  /// Phrases answered so far.
+  std::uint64_t answersPlayed() const { return answers_; }
+
   std::string currentChord() const;
   std::string currentSection() const;
   /// Bars planned so far.
@@ -145,6 +172,7 @@ class Ensemble {
 
  private:
   void planBar(NoteSink& sink);
+  void planAnswer(const BarContext& ctx, const AgentParams& melody, std::vector<PlannedNote>& out);
 
   EnsembleConfig config_;
   EnsembleParams requested_;
@@ -153,6 +181,8 @@ class Ensemble {
   double nextBar_ = 0.0;
   std::int64_t bars_ = 0;
   std::uint64_t dropped_ = 0;
+  std::vector<PhraseNote> call_;  // a phrase waiting for its answer
+  std::uint64_t answers_ = 0;
   std::string chord_;
   std::string section_;
   GenerationObserver* observer_ = nullptr;

@@ -60,6 +60,17 @@ void EnsembleRunner::setObserver(GenerationObserver* observer) {
   observerChanged_ = true;
 }
 
+void EnsembleRunner::followHuman(const FollowConfig& config) {
+  follower_ = std::make_unique<LiveFollower>(config);
+}
+
+void EnsembleRunner::pushInputFeatures(InputFeatures features) {
+  if (!follower_) return;
+  std::lock_guard lock(mailboxMutex_);
+  if (features_.size() >= 256) features_.erase(features_.begin());
+  features_.push_back(std::move(features));
+}
+
 std::string EnsembleRunner::currentChord() const {
   std::lock_guard lock(mailboxMutex_);
   return chord_;
@@ -78,15 +89,29 @@ std::string EnsembleRunner::lastError() const {
 void EnsembleRunner::wake() {
   // Take the mailbox under the lock (a copy), then plan without it.
   std::optional<EnsembleParams> params;
+  std::vector<InputFeatures> features;
   {
     std::lock_guard lock(mailboxMutex_);
     params.swap(pending_);
+    features.swap(features_);
     if (observerChanged_) {
       ensemble_.setObserver(observer_);
       observerChanged_ = false;
     }
   }
-  if (params) ensemble_.setParams(*params);
+  if (follower_) {
+    // The user's parameters stay the base; the follower lays the human's
+    // key, tempo, dynamics and space over them (latched at the next bar).
+    if (params)
+      base_ = *params;
+    else if (wakes_.load(std::memory_order_relaxed) == 0)
+      base_ = ensemble_.params();
+    for (const InputFeatures& f : features) follower_->update(f);
+    if (auto call = follower_->takeCall()) ensemble_.queueAnswer(std::move(*call));
+    ensemble_.setParams(follower_->shape(base_));
+  } else if (params) {
+    ensemble_.setParams(*params);
+  }
   const std::int64_t playhead = playhead_();
   if (playhead > ensemble_.nextBarSample()) {
     // Fell behind (a stall, or the clock jumped): start afresh at the playhead
@@ -98,6 +123,7 @@ void EnsembleRunner::wake() {
   bars_.store(ensemble_.barCount(), std::memory_order_relaxed);
   plannedUntil_.store(ensemble_.nextBarSample(), std::memory_order_relaxed);
   dropped_.store(ensemble_.droppedNotes(), std::memory_order_relaxed);
+  answers_.store(ensemble_.answersPlayed(), std::memory_order_relaxed);
   std::string chord = ensemble_.currentChord();
   std::string section = ensemble_.currentSection();
   std::lock_guard lock(mailboxMutex_);

@@ -17,12 +17,15 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "ensemble/ensemble.hpp"
+#include "ensemble/live_follower.hpp"
 
 namespace auralis::ensemble {
 
@@ -56,6 +59,16 @@ class EnsembleRunner {
   /// Any thread; takes effect at the next wake.
   void setObserver(GenerationObserver* observer);
 
+  /// Plays with a human: from now on every wake feeds the queued InputFeatures
+  /// to a LiveFollower and plans with its shape of the user's parameters;
+  /// finished phrases are answered by the melody. Call before start().
+  void followHuman(const FollowConfig& config);
+  /// Queues one snapshot of the human's playing for the next wake (the oldest
+  /// are dropped beyond 256). Any thread; ignored unless followHuman() was called.
+  void pushInputFeatures(InputFeatures features);
+  /// Phrases the melody has answered. Any thread.
+  std::uint64_t answersPlayed() const { return answers_.load(std::memory_order_relaxed); }
+
   /// Snapshots refreshed after each wake. Any thread.
   std::string currentChord() const;
   std::string currentSection() const;
@@ -88,6 +101,7 @@ class EnsembleRunner {
   std::string section_;
   std::string error_;
   bool stopRequested_ = false;
+  std::vector<InputFeatures> features_;
   std::condition_variable wakeSignal_;
   // (end of mailbox)
 
@@ -98,6 +112,9 @@ class EnsembleRunner {
   std::atomic<std::uint64_t> wakes_{0};
   std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> late_{0};
+  std::atomic<std::uint64_t> answers_{0};
+  std::unique_ptr<LiveFollower> follower_;  // ensemble thread after start()
+  EnsembleParams base_;                     // the user's parameters (ensemble thread)
 };
 
 }  // namespace auralis::ensemble

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <sstream>
 
 #include "control/messages.hpp"
@@ -17,15 +16,6 @@ bool iequals(std::string_view a, std::string_view b) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-HttpResponse jsonResponse(int status, const nlohmann::json& body) {
-  HttpResponse r;
-  r.status = status;
-  r.contentType = "application/json";
-  r.headers.emplace_back("Cache-Control", "no-store");
-  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return r;
 }
 
 HttpResponse methodNotAllowed(std::string allow) {
@@ -43,6 +33,15 @@ int hexValue(char c) {
 }
 
 }  // namespace
+
+HttpResponse jsonResponse(int status, const nlohmann::json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.contentType = "application/json";
+  r.headers.emplace_back("Cache-Control", "no-store");
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
 
 std::string HttpRequest::header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
@@ -213,6 +212,7 @@ HttpResponse Router::status() const {
   nlohmann::json j =
       control::makeStatus(hooks_.controller->current(), hooks_.controller->engineStatus());
   if (hooks_.serverStatus) j["server"] = hooks_.serverStatus();
+  if (hooks_.statusExtras) j.update(hooks_.statusExtras());
   return jsonResponse(200, j);
 }
 
@@ -222,9 +222,9 @@ HttpResponse Router::postControl(const HttpRequest& request) const {
     return errorResponse(401, makeError(control::codes::kUnauthorized,
                                         "this server needs Authorization: Bearer <token>"));
   }
-  auto body = nlohmann::json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) {
-    return errorResponse(400, makeError(control::codes::kBadJson, "body is not valid JSON"));
+  nlohmann::json body;
+  if (auto parsed = control::parseJsonText(request.body, body); !parsed.ok()) {
+    return errorResponse(400, parsed.error());
   }
   auto patch = control::parseControlParams(body);
   if (!patch.ok()) return errorResponse(400, patch.error());
@@ -234,20 +234,15 @@ HttpResponse Router::postControl(const HttpRequest& request) const {
 }
 
 HttpResponse Router::staticFile(const HttpRequest& request, std::string_view path) const {
-  (void)request;
   const fs::path file = resolveStatic(canonicalRoot_, path);
   if (file.empty()) return errorResponse(404, makeError("not_found", "no such file"));
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return errorResponse(404, makeError("not_found", "no such file"));
-  std::ostringstream data;
-  data << in.rdbuf();
-  HttpResponse r;
-  r.contentType = contentTypeFor(file);
-  r.body = data.str();
-  // HTML is revalidated on every load so a new build is picked up; other assets
-  // may be cached for an hour.
-  const bool html = r.contentType.starts_with("text/html");
-  r.headers.emplace_back("Cache-Control", html ? "no-cache" : "public, max-age=3600");
+  HttpResponse r = fileResponse(request, file, contentTypeFor(file));
+  if (r.status == 200 || r.status == 206) {
+    // HTML is revalidated on every load so a new build is picked up; other
+    // assets may be cached for an hour.
+    const bool html = r.contentType.starts_with("text/html");
+    r.headers.emplace_back("Cache-Control", html ? "no-cache" : "public, max-age=3600");
+  }
   return r;
 }
 

@@ -10,6 +10,7 @@
 // server calls it from any of its io threads.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -33,12 +34,44 @@ struct HttpRequest {
   std::string header(std::string_view name) const;
 };
 
+/// A response body sent from disk (never read into memory): `length` bytes of
+/// `path` starting at `offset`.
+struct FileBody {
+  std::filesystem::path path;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+
 struct HttpResponse {
   int status = 200;
   std::string contentType = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  /// When set, the server sends this file range as the body and ignores `body`.
+  std::optional<FileBody> file;
 };
+
+/// The outcome of reading a Range header against a resource of a known size.
+enum class RangeKind : std::uint8_t { Whole, Partial, Unsatisfiable };
+struct ByteRange {
+  RangeKind kind = RangeKind::Whole;
+  std::uint64_t first = 0;  // inclusive
+  std::uint64_t last = 0;   // inclusive (Partial only)
+};
+
+/// Reads `Range: bytes=a-b`, `bytes=a-` or `bytes=-n` against `size` bytes.
+/// An absent, malformed, non-bytes or multi-range header yields Whole (RFC 9110
+/// lets a server ignore Range); a range starting at or past the end yields
+/// Unsatisfiable. Any thread.
+ByteRange parseRange(std::string_view header, std::uint64_t size);
+
+/// A response that serves `file` from disk with `contentType`, honouring the
+/// request's Range header: 200 with the whole file, 206 with Content-Range, or
+/// 416 with `Content-Range: bytes */size`; always `Accept-Ranges: bytes`. 404
+/// when the file cannot be opened. For ExtraRoutes (recordings downloads) too.
+/// Any io thread.
+HttpResponse fileResponse(const HttpRequest& request, const std::filesystem::path& file,
+                          std::string contentType);
 
 /// An endpoint a feature adds from the app (recordings, sources, presets, OSC
 /// namespace, ...) without touching the router: it answers the requests whose
@@ -55,6 +88,8 @@ struct RouterHooks {
   std::function<nlohmann::json()> metricsJson;
   /// Server facts merged into status replies (client counts, ...).
   std::function<nlohmann::json()> serverStatus;
+  /// Fields merged into status replies at the top level (version, stream, rooms).
+  std::function<nlohmann::json()> statusExtras;
   /// Called after a successful POST /api/v1/control (the server broadcasts status).
   std::function<void(const control::ControlParams&)> onApplied;
   /// Tried in order before the built-in /api/ 404 and the static files.
@@ -94,6 +129,8 @@ class Router {
   std::filesystem::path canonicalRoot_;
 };
 
+/// A JSON response (application/json, not cached); invalid UTF-8 in strings is replaced.
+HttpResponse jsonResponse(int status, const nlohmann::json& body);
 /// A JSON error response {"error":{"code","message","field"}}.
 HttpResponse errorResponse(int status, const Error& error);
 

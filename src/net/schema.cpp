@@ -16,10 +16,25 @@ json reqId() {
   return {{"type", json::array({"string", "number"})}};
 }
 
-json message(const char* type, json properties, json required = json::array()) {
+json millis() {
+  return {{"type", "number"}, {"minimum", 0}, {"maximum", 1e7}};
+}
+
+json room() {
+  return {{"type", "string"}, {"maxLength", control::kMaxRoomChars}};
+}
+
+json batchMs() {
+  return {{"type", "integer"}, {"minimum", 0}, {"maximum", control::kMaxBatchMs}};
+}
+
+json message(const char* type, json properties, json required = json::array(),
+             bool openEnded = true) {
   properties["type"] = {{"const", type}};
   required.push_back("type");
-  return {{"type", "object"}, {"properties", std::move(properties)}, {"required", required}};
+  json m = {{"type", "object"}, {"properties", std::move(properties)}, {"required", required}};
+  if (!openEnded) m["additionalProperties"] = false;
+  return m;
 }
 
 }  // namespace
@@ -60,14 +75,53 @@ json protocolSchema() {
               {{"reqId", reqId()},
                {"audio", {{"enum", json::array({"opus", "pcm16", "off"})}}},
                {"telemetry", {{"type", "array"}, {"items", {{"enum", control::telemetryKinds()}}}}},
-               {"resume", {{"type", "integer"}, {"minimum", 0}}}}),
+               {"resume", {{"type", "integer"}, {"minimum", 0}}},
+               {"room", room()},
+               {"batchMs", batchMs()}}),
+      message("client_report",
+              {{"reqId", reqId()},
+               {"tier", {{"enum", control::clientTiers()}}},
+               {"pinned", {{"type", "boolean"}}},
+               {"bufferMs", millis()},
+               {"jitterMs", millis()},
+               {"underruns", {{"type", "integer"}, {"minimum", 0}}},
+               {"latencyMs", millis()},
+               {"codec", {{"enum", json::array({"opus", "pcm16"})}}},
+               {"room", room()}},
+              json::array(
+                  {"tier", "pinned", "bufferMs", "jitterMs", "underruns", "latencyMs", "codec"}),
+              false),
   });
   json server = json::array({
-      message("status", {{"reqId", reqId()},
-                         {"params", {{"$ref", "#/$defs/params"}}},
-                         {"engine", {{"type", "object"}}}}),
+      message(
+          "status",
+          {{"reqId", reqId()},
+           {"params", {{"$ref", "#/$defs/params"}}},
+           {"engine", {{"type", "object"}}},
+           {"version", {{"type", "string"}}},
+           {"stream",
+            {{"type", "object"},
+             {"properties",
+              {{"codecs",
+                {{"type", "array"}, {"items", {{"enum", json::array({"opus", "pcm16"})}}}}},
+               {"sampleRate", {{"type", "integer"}}},
+               {"channels", {{"type", "integer"}}}}}}},
+           {"server",
+            {{"type", "object"},
+             {"properties",
+              {{"clients", {{"type", "integer"}, {"minimum", 0}}},
+               {"droppedClients", {{"type", "integer"}, {"minimum", 0}}},
+               {"uptimeSeconds", {{"type", "number"}}}}}}},
+           {"rooms",
+            {{"type", "object"}, {"additionalProperties", {{"type", "integer"}, {"minimum", 1}}}}}},
+          json::array({"params", "engine"})),
       message("ack", {{"reqId", reqId()}, {"applied", {{"$ref", "#/$defs/params"}}}}),
-      message("pong", {{"reqId", reqId()}, {"serverTime", {{"type", "number"}}}}),
+      message("pong",
+              {{"reqId", reqId()},
+               {"serverTime", {{"type", "number"}}},
+               {"samplePosition", {{"type", "integer"}, {"minimum", 0}}},
+               {"sampleRate", {{"type", "number"}, {"exclusiveMinimum", 0}}}},
+              json::array({"serverTime"})),
       message("error",
               {{"reqId", reqId()},
                {"code", {{"enum", codes}}},
@@ -78,7 +132,9 @@ json protocolSchema() {
                              {"audio", {{"enum", json::array({"opus", "pcm16", "off"})}}},
                              {"telemetry", {{"type", "array"}}},
                              {"resume", {{"enum", json::array({"none", "resumed", "live"})}}},
-                             {"firstSequence", {{"type", "integer"}}}}),
+                             {"firstSequence", {{"type", "integer"}}},
+                             {"room", room()},
+                             {"batchMs", batchMs()}}),
   });
   for (const auto& kind : control::telemetryKinds()) {
     server.push_back(message(kind.c_str(), json::object()));

@@ -11,6 +11,7 @@
 // the counters are readable from any thread (the metrics scrape).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -25,6 +26,7 @@
 #include "control/event_bus.hpp"
 #include "core/result.hpp"
 #include "net/router.hpp"
+#include "net/upload_route.hpp"
 #include "stream/broadcaster.hpp"
 
 namespace auralis::net {
@@ -52,6 +54,40 @@ struct ServerConfig {
   std::string controlToken;
 };
 
+/// What clients said in `client_report` messages, summed for /metrics. Written
+/// on the io threads, read by the metrics scrape (any thread); relaxed atomics,
+/// so a scrape may see a histogram count one report ahead of its sum.
+struct ClientReportStats {
+  /// Upper bounds (seconds) of the reported-buffer-depth histogram; +Inf follows.
+  static constexpr std::array<double, 10> kBufferBounds = {0.02, 0.05, 0.1, 0.2, 0.3,
+                                                           0.5,  1.0,  2.0, 5.0, 10.0};
+  /// Sum of the underrun increments clients reported.
+  std::atomic<std::uint64_t> underruns{0};
+  /// Non-cumulative bucket counts; the last one is +Inf.
+  std::array<std::atomic<std::uint64_t>, kBufferBounds.size() + 1> bufferCounts{};
+  /// Sum of reported depths in microseconds (integers keep it an atomic add).
+  std::atomic<std::uint64_t> bufferSumMicros{0};
+  /// Clients currently in each tier, indexed like control::clientTiers().
+  std::array<std::atomic<std::int64_t>, 4> tiers{};
+};
+
+/// What the server wrote to WebSocket clients, counted when a write completes
+/// (one message at a time, on the io threads); relaxed atomics for /metrics.
+struct SendStats {
+  /// WebSocket message payload bytes written (text and binary).
+  std::atomic<std::uint64_t> bytes{0};
+  /// AUR1 audio frames written, by codec (a batched message counts each frame).
+  std::atomic<std::uint64_t> pcm16Frames{0};
+  std::atomic<std::uint64_t> opusFrames{0};
+
+  /// Io thread: one completed write of `bytes`, holding `frames` frames of `codec`.
+  void countWrite(std::size_t written, stream::Codec codec, std::size_t frames) noexcept {
+    bytes.fetch_add(written, std::memory_order_relaxed);
+    auto& f = codec == stream::Codec::Opus ? opusFrames : pcm16Frames;
+    f.fetch_add(frames, std::memory_order_relaxed);
+  }
+};
+
 struct ServerHooks {
   control::Controller* controller = nullptr;
   stream::Broadcaster* broadcaster = nullptr;  // may be null: audio "off" only
@@ -60,6 +96,15 @@ struct ServerHooks {
   std::function<nlohmann::json()> metricsJson;
   /// Endpoints added by features (see RouterHooks::extraRoutes).
   std::vector<ExtraRoute> extraRoutes;
+  /// Requests whose bodies stream to disk (POST /upload); see upload_route.hpp.
+  std::vector<UploadRoute> uploadRoutes;
+  /// The engine's sample clock now (the newest rendered frame), for `pong`;
+  /// any io thread, must be cheap (an atomic load). Null: pong omits it.
+  std::function<std::int64_t()> samplePosition;
+  /// The engine's sample rate, reported in `pong` with samplePosition.
+  double sampleRate = 48000.0;
+  /// The program version reported in `status`.
+  std::string version;
 };
 
 class Server {
@@ -80,6 +125,10 @@ class Server {
   std::size_t clients() const;
   std::uint64_t droppedClients() const;
   std::uint64_t rejectedClients() const;
+  /// Any thread: the client_report aggregates.
+  const ClientReportStats& clientReports() const;
+  /// Any thread: bytes and audio frames written to WebSocket clients.
+  const SendStats& sendStats() const;
 
   struct Impl;
 

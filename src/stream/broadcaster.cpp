@@ -98,41 +98,58 @@ void Broadcaster::feed(const float* interleaved, int frames, std::int64_t sample
   Impl& im = *impl_;
   bool pcmNew = false;
   bool opusNew = false;
+  // Timed per push; a push that completes chunks is almost all encoding (the
+  // rest is a copy into the chunker), so its time is the chunks' encode time.
+  using EncodeClock = std::chrono::steady_clock;
   if (im.pcmEncoder) {
+    int chunks = 0;
+    const auto t0 = EncodeClock::now();
     im.pcmEncoder->push(interleaved, frames, samplePos,
                         [&](std::span<const std::uint8_t> p, std::int64_t first, int n) {
                           append(im.pcm, p, first, n);
                           pcmNew = true;
+                          ++chunks;
                         });
+    pcmEncodeStats_.record(EncodeClock::now() - t0, chunks);
   }
   if (im.opusEncoder) {
+    int chunks = 0;
+    const auto t0 = EncodeClock::now();
     im.opusEncoder->push(interleaved, frames, samplePos,
                          [&](std::span<const std::uint8_t> p, std::int64_t first, int n) {
                            append(im.opus, p, first, n);
                            opusNew = true;
+                           ++chunks;
                          });
+    opusEncodeStats_.record(EncodeClock::now() - t0, chunks);
   }
   if (!pcmNew && !opusNew) return;
-  // Copy the subscriber list under the lock, notify outside it.
-  std::vector<std::shared_ptr<AudioSubscriber>> notify;
+  // Copy the subscriber list under the lock, notify outside it. Only the single
+  // producer writes nextSeq, so reading it unlocked here is safe.
+  std::vector<std::shared_ptr<AudioSubscriber>>& notify = notify_;
+  notify.clear();
   {
     std::lock_guard lock(im.subsMutex);
     for (CodecStream* s : {&im.pcm, &im.opus}) {
       const bool fresh = (s == &im.pcm) ? pcmNew : opusNew;
+      const std::uint64_t newest = s->nextSeq - 1;
       auto out = s->subscribers.begin();
       for (auto& weak : s->subscribers) {
         auto sub = weak.lock();
         if (!sub) continue;
-        if (fresh && !sub->closed()) notify.push_back(sub);
+        if (fresh && !sub->closed() && sub->onFrame_ &&
+            newest >= sub->wakeAt_.load(std::memory_order_acquire) &&
+            !sub->wakePending_.exchange(true, std::memory_order_acq_rel)) {
+          notify.push_back(std::move(sub));
+        }
         if (&*out != &weak) *out = std::move(weak);
         ++out;
       }
       s->subscribers.erase(out, s->subscribers.end());
     }
   }
-  for (const auto& sub : notify) {
-    if (sub->onFrame_) sub->onFrame_();
-  }
+  for (const auto& sub : notify) sub->onFrame_();
+  notify.clear();  // the last references may go here, outside every lock
 }
 
 std::shared_ptr<AudioSubscriber> Broadcaster::subscribe(Codec codec,
@@ -163,6 +180,8 @@ std::shared_ptr<AudioSubscriber> Broadcaster::subscribe(Codec codec,
 std::size_t AudioSubscriber::pull(std::vector<FramePtr>& out, std::size_t max,
                                   Clock::time_point now) {
   if (closed()) return 0;
+  // Cleared before reading: a frame appended after this point wakes us again.
+  wakePending_.store(false, std::memory_order_release);
   CodecStream& s = owner_.impl_->stream(codec_);
   const BroadcasterConfig& cfg = owner_.config_;
   bool skipped = false;
@@ -179,6 +198,11 @@ std::size_t AudioSubscriber::pull(std::vector<FramePtr>& out, std::size_t max,
       ++cursor_;
       ++n;
     }
+    // The next wake-up: the first sequence at or after the cursor that is a
+    // multiple of `every`. Aligning every batched subscriber to the same frames
+    // wakes the network threads once per batch period, not once per frame.
+    const auto every = static_cast<std::uint64_t>(wakeEvery_.load(std::memory_order_relaxed));
+    wakeAt_.store((cursor_ + every - 1) / every * every, std::memory_order_release);
   }
   if (skipped) {
     skips_.fetch_add(1, std::memory_order_relaxed);
@@ -195,8 +219,18 @@ std::size_t AudioSubscriber::pull(std::vector<FramePtr>& out, std::size_t max,
   return n;
 }
 
+void AudioSubscriber::setWakeEvery(int frames) {
+  wakeEvery_.store(std::max(frames, 1), std::memory_order_relaxed);
+  // Takes effect from the next pull(); until then the current threshold holds.
+}
+
 bool Broadcaster::hasCodec(Codec codec) const {
   return impl_->stream(codec).enabled;
+}
+
+double Broadcaster::frameSeconds(Codec codec) const {
+  const CodecStream& s = impl_->stream(codec);
+  return s.enabled ? s.frameSeconds : 0.0;
 }
 
 std::uint64_t Broadcaster::latestSequence(Codec codec) const {

@@ -17,6 +17,11 @@
 //   `closeWindowSeconds` is marked closed (the server then drops it).
 //   Resume: subscribe(codec, lastPlayed) resends the frames after `lastPlayed`
 //   when they are still in the window (Resumed), else joins live (Live).
+//   Wake-ups: `onFrame` runs at most once per pull() (a subscriber whose wake-up
+//   is still pending is not woken again), and with setWakeEvery(n) only when a
+//   frame whose sequence is a multiple of n arrives (so n frames wait, and every
+//   batched subscriber wakes on the same frame): N clients cost N posts per
+//   batch, not per frame.
 #pragma once
 
 #include <atomic>
@@ -29,6 +34,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "stream/encode_stats.hpp"
 #include "stream/frame.hpp"
 
 namespace auralis::stream {
@@ -61,6 +67,10 @@ class AudioSubscriber {
   std::size_t pull(std::vector<FramePtr>& out, std::size_t max,
                    Clock::time_point now = Clock::now());
 
+  /// Any thread. Wake (onFrame) only once `frames` (>= 1) frames are waiting;
+  /// for listeners that take several frames per message.
+  void setWakeEvery(int frames);
+
   /// Any thread.
   Codec codec() const { return codec_; }
   ResumeOutcome resumeOutcome() const { return resume_; }
@@ -83,6 +93,13 @@ class AudioSubscriber {
   std::vector<Clock::time_point> recentSkips_;  // consumer only
   std::atomic<bool> closed_{false};
   std::atomic<std::uint64_t> skips_{0};
+  // Set by the stream thread when it posts a wake-up, cleared by pull(): while a
+  // wake-up is pending, new frames do not post another.
+  std::atomic<bool> wakePending_{false};
+  // The sequence whose arrival wakes this subscriber next: the first multiple of
+  // wakeEvery at or after the cursor (all batched subscribers wake together).
+  std::atomic<std::uint64_t> wakeAt_{0};
+  std::atomic<int> wakeEvery_{1};
 };
 
 class Broadcaster {
@@ -109,9 +126,15 @@ class Broadcaster {
   std::uint64_t skips() const { return skips_.load(std::memory_order_relaxed); }
   /// Subscribers closed for staying behind.
   std::uint64_t closedSubscribers() const { return closes_.load(std::memory_order_relaxed); }
+  /// Seconds of audio per frame of `codec` (Opus 0.02, PCM16 0.1); 0 when off.
+  double frameSeconds(Codec codec) const;
   /// The newest sequence number of `codec` (0 before the first frame).
   std::uint64_t latestSequence(Codec codec) const;
   std::size_t subscriberCount() const;
+  /// Any thread: encoder time per chunk of `codec` (for /metrics).
+  const EncodeStats& encodeStats(Codec codec) const {
+    return codec == Codec::Opus ? opusEncodeStats_ : pcmEncodeStats_;
+  }
 
  private:
   friend class AudioSubscriber;
@@ -120,8 +143,11 @@ class Broadcaster {
 
   BroadcasterConfig config_;
   std::unique_ptr<Impl> impl_;
+  std::vector<std::shared_ptr<AudioSubscriber>> notify_;  // feed() only: reused per frame
   std::atomic<std::uint64_t> skips_{0};
   std::atomic<std::uint64_t> closes_{0};
+  EncodeStats pcmEncodeStats_;
+  EncodeStats opusEncodeStats_;
 };
 
 }  // namespace auralis::stream

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "dummy_jack_server.hpp"
 #include "ensemble/ensemble_runner.hpp"
 #include "io/audio_driver.hpp"
 #include "io/clock_backend.hpp"
@@ -19,43 +20,11 @@
 #include "io/rtaudio_backend.hpp"
 #include "rt_support.hpp"
 
-extern char** environ;
-
 namespace auralis::rt_test {
 
 namespace {
 
 using namespace std::chrono_literals;
-
-/// jackd with the dummy driver under a private server name; stopped on scope exit.
-class DummyJackServer {
- public:
-  DummyJackServer(int rate, int period) {
-    name_ = "auralis-test-" + std::to_string(getpid());
-    setenv("JACK_DEFAULT_SERVER", name_.c_str(), 1);
-    setenv("JACK_NO_AUDIO_RESERVATION", "1", 1);
-    const std::string r = std::to_string(rate), p = std::to_string(period);
-    std::vector<std::string> args = {"jackd", "--no-realtime", "-n", name_, "-d", "dummy", "-r", r, "-p", p};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (posix_spawnp(&pid_, "jackd", nullptr, nullptr, argv.data(), environ) != 0) pid_ = -1;
-    std::this_thread::sleep_for(1500ms);  // jackd needs a moment before clients can connect
-  }
-  ~DummyJackServer() { kill(); }
-  bool started() const { return pid_ > 0; }
-  void kill() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-
- private:
-  std::string name_;
-  pid_t pid_ = -1;
-};
 
 struct LiveRig {
   engine::Engine engine;
@@ -137,10 +106,13 @@ TEST_CASE("rtaudio callback path: thousands of blocks without allocating") {
   }
   requireNoAudioThreadAllocation();
   rig.runner->stop();
-  CHECK(rig.engine.metrics().underruns.load() == 8);  // the RTAUDIO_OUTPUT_UNDERFLOW flags we passed
+  CHECK(rig.engine.metrics().underruns.load() ==
+        8);  // the RTAUDIO_OUTPUT_UNDERFLOW flags we passed
 }
 
-TEST_CASE("jack backend on the dummy driver: rate and period followed, no allocation, survives the server quitting") {
+TEST_CASE(
+    "jack backend on the dummy driver: rate and period followed, no allocation, survives the "
+    "server quitting") {
   DummyJackServer server(48000, 64);
   REQUIRE_MESSAGE(server.started(), "jackd (Debian package jackd2) must be installed");
   LiveRig rig;

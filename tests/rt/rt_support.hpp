@@ -19,7 +19,9 @@ inline constexpr double kRate = 48000.0;
 class DirectSink final : public ensemble::NoteSink {
  public:
   explicit DirectSink(engine::Engine& e) : engine_(e) {}
-  bool push(const music::NoteEvent& n) override { return engine_.postNote(n) || (++dropped, false); }
+  bool push(const music::NoteEvent& n) override {
+    return engine_.postNote(n) || (++dropped, false);
+  }
   int dropped = 0;
 
  private:
@@ -39,11 +41,12 @@ inline ensemble::EnsembleConfig busyEnsemble(std::uint64_t seed) {
 inline engine::EngineCommand cyclingCommand(std::uint64_t n) {
   using engine::CommandType;
   static constexpr CommandType kTypes[] = {
-      CommandType::MasterGain,        CommandType::ChannelLevel,     CommandType::ChannelPan,
-      CommandType::ChannelEnabled,    CommandType::ChannelReverbSend, CommandType::ChannelDelaySend,
-      CommandType::ReverbSize,        CommandType::ReverbDecay,      CommandType::ReverbDamping,
-      CommandType::DelayTime,         CommandType::DelayFeedback,    CommandType::DelayDamping,
-      CommandType::InstrumentParam,   CommandType::AllNotesOff,      CommandType::FadeIn};
+      CommandType::MasterGain,      CommandType::ChannelLevel,      CommandType::ChannelPan,
+      CommandType::ChannelEnabled,  CommandType::ChannelReverbSend, CommandType::ChannelDelaySend,
+      CommandType::ReverbSize,      CommandType::ReverbDecay,       CommandType::ReverbDamping,
+      CommandType::DelayTime,       CommandType::DelayFeedback,     CommandType::DelayDamping,
+      CommandType::InstrumentParam, CommandType::AllNotesOff,       CommandType::FadeIn,
+      CommandType::LoudnessTrim,    CommandType::RespondToOnsets};
   const auto type = kTypes[n % std::size(kTypes)];
   engine::EngineCommand c;
   c.type = type;
@@ -52,12 +55,27 @@ inline engine::EngineCommand cyclingCommand(std::uint64_t n) {
   c.param = static_cast<std::uint8_t>(n % 4);
   const float phase = static_cast<float>(n % 7) / 7.0F;
   switch (type) {
-    case CommandType::ChannelEnabled: c.value = (n / 15) % 2 == 0 ? 1.0F : 0.0F; break;
-    case CommandType::ChannelPan: c.value = phase * 2.0F - 1.0F; break;
-    case CommandType::ReverbDecay: c.value = 0.5F + 4.0F * phase; break;
-    case CommandType::DelayTime: c.value = 0.1F + 0.5F * phase; break;
-    case CommandType::DelayFeedback: c.value = 0.9F * phase; break;
-    default: c.value = 0.2F + 0.8F * phase; break;
+    case CommandType::ChannelEnabled:
+      c.value = (n / 15) % 2 == 0 ? 1.0F : 0.0F;
+      break;
+    case CommandType::ChannelPan:
+      c.value = phase * 2.0F - 1.0F;
+      break;
+    case CommandType::ReverbDecay:
+      c.value = 0.5F + 4.0F * phase;
+      break;
+    case CommandType::DelayTime:
+      c.value = 0.1F + 0.5F * phase;
+      break;
+    case CommandType::DelayFeedback:
+      c.value = 0.9F * phase;
+      break;
+    case CommandType::LoudnessTrim:
+      c.value = 12.0F * phase - 6.0F;
+      break;
+    default:
+      c.value = 0.2F + 0.8F * phase;
+      break;
   }
   return c;
 }

@@ -20,10 +20,80 @@ TEST_CASE("bad JSON and non-object messages are bad_json") {
   CHECK(codeOf("{\"type\":\"ping\",\"x\":\"\xff\"}") == "bad_json");
 }
 
-TEST_CASE("an overflowing number (1e309) refuses the whole message and never applies") {
-  // nlohmann 3.11 reports the overflow while lexing, so the message is bad JSON.
-  CHECK(codeOf(R"({"type":"control","params":{"bpm":1e309}})") == "bad_json");
-  CHECK(codeOf(R"({"type":"control","params":{"intensity":-1e309}})") == "bad_json");
+TEST_CASE("an overflowing number (1e309) is invalid_param naming its field, never applied") {
+  auto m = parseClientMessage(R"({"type":"control","reqId":7,"params":{"bpm":1e309}})");
+  REQUIRE_FALSE(m.request.ok());
+  CHECK(m.request.error().code == "invalid_param");
+  CHECK(m.request.error().field == "bpm");
+  CHECK(m.reqId == 7);
+  auto n = parseClientMessage(
+      R"({"type":"control","params":{"agents":{"bass":{"level":-1e309}},"key":"1e309"}})");
+  REQUIRE_FALSE(n.request.ok());
+  CHECK(n.request.error().code == "invalid_param");
+  CHECK(n.request.error().field == "agents.bass.level");
+  // A number inside a string is text, and a syntax error stays bad_json.
+  CHECK(codeOf(R"({"type":"control","params":{"key":"1e309"}})") == "invalid_param");
+  CHECK(codeOf(R"({"type":"control","params":{"bpm":1e309})") == "bad_json");
+  CHECK(codeOf(R"({"type":"ping","reqId":"a\"1e309"})") == "ok");
+  nlohmann::json body;
+  auto st = parseJsonText(R"({"intensity":1E400})", body);
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().field == "intensity");
+  CHECK(parseJsonText("{\"bpm\":1e-400}", body).ok());  // underflow is just 0
+  for (const char* t : {R"({"bpm":NaN})", R"({"bpm":Infinity})", R"({"bpm":-Infinity})"}) {
+    INFO(t);
+    auto nan = parseJsonText(t, body);
+    REQUIRE_FALSE(nan.ok());
+    CHECK(nan.error().code == "invalid_param");
+    CHECK(nan.error().field == "bpm");
+  }
+  CHECK(parseJsonText(R"({"bpm":NaNa})", body).error().code == "bad_json");
+}
+
+TEST_CASE("client_report: every field validated, unknown fields refused") {
+  auto m = parseClientMessage(
+      R"({"type":"client_report","reqId":"r","tier":"stable","pinned":true,"bufferMs":180.5,)"
+      R"("jitterMs":4,"underruns":2,"latencyMs":250,"codec":"opus","room":"kitchen"})");
+  REQUIRE(m.request.ok());
+  const auto& r = std::get<ClientReportRequest>(m.request.value());
+  CHECK(clientTiers()[static_cast<std::size_t>(r.tier)] == "stable");
+  CHECK(r.pinned);
+  CHECK(r.bufferMs == doctest::Approx(180.5));
+  CHECK(r.underruns == 2);
+  CHECK(r.codec == AudioChoice::Opus);
+  CHECK(r.room == std::optional<std::string>("kitchen"));
+  const std::string ok =
+      R"("tier":"normal","pinned":false,"bufferMs":100,"jitterMs":1,"underruns":0,"latencyMs":1,"codec":"pcm16")";
+  auto fieldOf = [&](const std::string& patch) {
+    auto p = parseClientMessage(R"({"type":"client_report",)" + patch + "}");
+    return p.request.ok() ? std::string("ok")
+                          : p.request.error().code + ":" + p.request.error().field;
+  };
+  CHECK(fieldOf(ok) == "ok");
+  CHECK(fieldOf(R"("tier":"turbo",)" + ok.substr(ok.find(',') + 1)) == "invalid_param:tier");
+  CHECK(fieldOf(ok + R"(,"bogus":1)") == "unknown_param:bogus");
+  CHECK(fieldOf(ok + R"(,"room":7)") == "invalid_param:room");
+  CHECK(fieldOf(ok + R"(,"room":")" + std::string(65, 'x') + "\"") == "invalid_param:room");
+  CHECK(fieldOf(ok + R"(,"room":")" + std::string(64, 'x') + "\"") == "ok");
+  std::string neg = ok;
+  neg.replace(neg.find(R"("underruns":0)"), 13, R"("underruns":-1)");
+  CHECK(fieldOf(neg) == "invalid_param:underruns");
+  std::string str = ok;
+  str.replace(str.find(R"("bufferMs":100)"), 14, R"("bufferMs":"100")");
+  CHECK(fieldOf(str) == "invalid_param:bufferMs");
+  CHECK(fieldOf(R"("tier":"normal")") == "invalid_param:pinned");
+}
+
+TEST_CASE("subscribe room and pong with a sample position") {
+  auto m = parseClientMessage(R"({"type":"subscribe","room":"lobby"})");
+  REQUIRE(m.request.ok());
+  CHECK(std::get<SubscribeRequest>(m.request.value()).room == std::optional<std::string>("lobby"));
+  CHECK(codeOf(R"({"type":"subscribe","room":null})") == "invalid_param");
+  auto pong = makePong("p", 12.5, 480000, 48000.0);
+  CHECK(pong["samplePosition"] == 480000);
+  CHECK(pong["sampleRate"] == 48000.0);
+  CHECK(pong["serverTime"] == 12.5);
+  CHECK(pong["reqId"] == "p");
 }
 
 TEST_CASE("unknown or missing type is unknown_type and keeps the reqId") {

@@ -31,7 +31,8 @@ Rendered render(Engine& e, int frames, int block) {
   return r;
 }
 
-music::NoteEvent note(std::int64_t at, std::int32_t length, music::Channel ch = music::Channel::Harmony) {
+music::NoteEvent note(std::int64_t at, std::int32_t length,
+                      music::Channel ch = music::Channel::Harmony) {
   music::NoteEvent n;
   n.startSample = at;
   n.lengthSamples = length;
@@ -186,7 +187,8 @@ TEST_CASE("taps copy the master block; a full tap drops and counts") {
   CHECK(block->samplePos == 0);
   CHECK(block->frames == 128);
   bool same = true;
-  for (int i = 0; i < 128; ++i) same = same && block->samples[2 * i] == out.left[static_cast<std::size_t>(i)];
+  for (int i = 0; i < 128; ++i)
+    same = same && block->samples[2 * i] == out.left[static_cast<std::size_t>(i)];
   CHECK(same);
   CHECK(e.inputTap().drops() == 0);  // disabled taps neither copy nor count
 }
@@ -194,7 +196,7 @@ TEST_CASE("taps copy the master block; a full tap drops and counts") {
 TEST_CASE("callback histogram quantiles") {
   engine::CallbackHistogram h;
   for (int i = 0; i < 99; ++i) h.record(10'000);  // 10 us
-  h.record(5'000'000);                             // 5 ms
+  h.record(5'000'000);                            // 5 ms
   CHECK(h.total() == 100);
   CHECK(h.quantileSeconds(0.5) == doctest::Approx(10e-6).epsilon(0.2));
   CHECK(h.quantileSeconds(0.99) == doctest::Approx(10e-6).epsilon(0.2));
@@ -210,5 +212,37 @@ TEST_CASE("engine metrics count blocks, frames and deadline misses against the p
   CHECK(e.metrics().frames.load() == 2560);
   CHECK(e.position() == 2560);
   CHECK(e.metrics().callback.total() == 10);
-  CHECK(e.metrics().deadlineMisses.load() == 0);  // rendering a test tone takes far less than 5.3 ms
+  CHECK(e.metrics().deadlineMisses.load() ==
+        0);  // rendering a test tone takes far less than 5.3 ms
+}
+
+TEST_CASE("the applied-command log stamps each command with the block it landed on") {
+  auralis::engine::Engine e;
+  auto config = auralis::engine::testToneConfig(48000.0, 256);
+  e.prepare(config);
+  std::vector<float> l(256), r(256);
+  float* out[2] = {l.data(), r.data()};
+  using auralis::engine::CommandType;
+  e.postCommand({CommandType::MasterGain, 0, 0, 0, 0.5F});  // before logging: not logged
+  e.process(nullptr, 0, out, 256);
+  e.setCommandLog(true);
+  e.process(nullptr, 0, out, 256);
+  e.postCommand({CommandType::ChannelLevel, 2, 0, 0, 0.25F});
+  e.postCommand({CommandType::MasterGain, 0, 0, 0, 0.75F});
+  e.process(nullptr, 0, out, 128);
+  e.postCommand({CommandType::ChannelPan, 1, 0, 0, -0.5F});
+  e.process(nullptr, 0, out, 256);
+  auralis::engine::AppliedCommand c;
+  REQUIRE(e.popAppliedCommand(c));
+  CHECK(c.blockStart == 512);
+  CHECK(c.command.type == CommandType::ChannelLevel);
+  CHECK(c.command.value == 0.25F);
+  REQUIRE(e.popAppliedCommand(c));
+  CHECK(c.blockStart == 512);
+  CHECK(c.command.type == CommandType::MasterGain);
+  REQUIRE(e.popAppliedCommand(c));
+  CHECK(c.blockStart == 640);
+  CHECK(c.command.channel == 1);
+  CHECK_FALSE(e.popAppliedCommand(c));
+  CHECK(e.commandLogDrops() == 0);
 }

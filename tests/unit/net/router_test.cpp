@@ -1,5 +1,5 @@
-#include <unistd.h>
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -76,7 +76,7 @@ TEST_CASE("health, status, metrics and schema endpoints") {
   CHECK(nlohmann::json::parse(f.get("/api/v1/metrics").body)["x"] == 1);
   auto schema = nlohmann::json::parse(f.get("/api/v1/schema?x=1").body);
   CHECK(schema["$defs"]["params"]["properties"]["bpm"]["maximum"] == 200.0);
-  CHECK(schema["$defs"]["clientMessage"]["oneOf"].size() == 4);
+  CHECK(schema["$defs"]["clientMessage"]["oneOf"].size() == 5);  // + client_report
   CHECK(f.get("/api/v1/nothing").status == 404);
 }
 
@@ -127,7 +127,11 @@ TEST_CASE("static files: content types, caching, index") {
   Fixture f;
   auto index = f.get("/");
   CHECK(index.status == 200);
-  CHECK(index.body == "<html>auralis</html>");
+  REQUIRE(index.file);  // sent from disk by the server, not read into memory
+  CHECK(index.file->path == f.root / "index.html");
+  CHECK(index.file->offset == 0);
+  CHECK(index.file->length == std::string("<html>auralis</html>").size());
+  CHECK(header(index, "Accept-Ranges") == "bytes");
   CHECK(index.contentType == "text/html; charset=utf-8");
   CHECK(header(index, "Cache-Control") == "no-cache");
   auto js = f.get("/js/app.js?v=3");
@@ -158,4 +162,52 @@ TEST_CASE("directory traversal is refused in every spelling") {
     CHECK(r.body.find("SECRET") == std::string::npos);
     CHECK(r.body.find("root:") == std::string::npos);
   }
+}
+
+TEST_CASE("Range headers: parsing") {
+  CHECK(parseRange("bytes=0-9", 100).kind == RangeKind::Partial);
+  CHECK(parseRange("bytes=10-", 100).first == 10);
+  CHECK(parseRange("bytes=10-", 100).last == 99);
+  CHECK(parseRange("bytes=-10", 100).first == 90);
+  CHECK(parseRange("bytes=-1000", 100).first == 0);  // more than the file: all of it
+  CHECK(parseRange("bytes=50-5000", 100).last == 99);
+  CHECK(parseRange("bytes=100-", 100).kind == RangeKind::Unsatisfiable);
+  CHECK(parseRange("bytes=-0", 100).kind == RangeKind::Unsatisfiable);
+  CHECK(parseRange("bytes=0-", 0).kind == RangeKind::Unsatisfiable);
+  // Malformed, other units and multiple ranges are ignored: the whole file.
+  for (const char* h : {"bytes=9-1", "bytes=a-b", "items=0-1", "bytes=0-1,5-6", "bytes=", "0-1",
+                        "bytes=--1", "bytes=1-2-3", "bytes=18446744073709551616-"}) {
+    INFO(h);
+    CHECK(parseRange(h, 100).kind == RangeKind::Whole);
+  }
+}
+
+TEST_CASE("static files answer Range requests with 206, 416 and Content-Range") {
+  Fixture f;
+  HttpRequest r;
+  r.target = "/style.css";  // "body{}", 6 bytes
+  r.headers.emplace_back("Range", "bytes=1-3");
+  auto part = f.router->handle(r);
+  CHECK(part.status == 206);
+  CHECK(header(part, "Content-Range") == "bytes 1-3/6");
+  REQUIRE(part.file);
+  CHECK(part.file->offset == 1);
+  CHECK(part.file->length == 3);
+  CHECK(part.contentType == "text/css; charset=utf-8");
+  r.headers.back().second = "bytes=6-";
+  auto none = f.router->handle(r);
+  CHECK(none.status == 416);
+  CHECK(header(none, "Content-Range") == "bytes */6");
+  CHECK_FALSE(none.file);
+  r.headers.back().second = "bytes=-2";
+  auto tail = f.router->handle(r);
+  CHECK(tail.status == 206);
+  CHECK(header(tail, "Content-Range") == "bytes 4-5/6");
+  // fileResponse serves any file (ExtraRoutes use it for recordings).
+  HttpRequest plain;
+  auto whole = fileResponse(plain, f.root / "js" / "app.js", "text/plain");
+  CHECK(whole.status == 200);
+  REQUIRE(whole.file);
+  CHECK(whole.file->length == std::string("console.log(1)").size());
+  CHECK(fileResponse(plain, f.root / "nope.bin", "x").status == 404);
 }

@@ -50,6 +50,7 @@ struct Harness {
     hooks.bus = &bus;
     hooks.prometheusText = [] { return std::string("auralis_ws_clients 0\n"); };
     hooks.metricsJson = [] { return json::object(); };
+    hooks.samplePosition = [] { return std::int64_t{123456}; };
     server = std::make_unique<auralis::net::Server>(cfg, hooks);
     REQUIRE(server->start().ok());
     feeder = std::thread([this] {
@@ -181,7 +182,7 @@ TEST_CASE("websocket: every message type, every error case, audio frames in orde
   CHECK(d.closeCodeAfter("{\"type\":\"ping\",\"x\":\"\xc3\x28\"}") == 1007);
 }
 
-TEST_CASE("over the client limit the upgrade gets HTTP 503; HTTP endpoints answer") {
+TEST_CASE("over the client limit the upgrade gets HTTP 503, HTTP endpoints answer") {
   Harness h(1);
   Client first(h.server->port());
   first.expect("status");
@@ -216,4 +217,57 @@ TEST_CASE("over the client limit the upgrade gets HTTP 503; HTTP endpoints answe
   http::read(s, buf, out);
   CHECK(out.result_int() == 200);
   CHECK(json::parse(out.body())["status"] == "ok");
+}
+
+TEST_CASE("client_report feeds the aggregates; pong carries the sample clock; rooms are counted") {
+  Harness h;
+  const auto& stats = h.server->clientReports();
+  {
+    Client c(h.server->port());
+    c.expect("status");
+    const std::string report =
+        R"({"type":"client_report","reqId":9,"tier":"stable","pinned":false,"bufferMs":150,)"
+        R"("jitterMs":3,"underruns":UNDER,"latencyMs":200,"codec":"opus","room":"hall"})";
+    auto withUnderruns = [&](int n) {
+      std::string r = report;
+      r.replace(r.find("UNDER"), 5, std::to_string(n));
+      return r;
+    };
+    c.send(withUnderruns(2));
+    CHECK(c.expect("ack")["reqId"] == 9);
+    c.send(withUnderruns(5));  // cumulative: +3
+    c.expect("ack");
+    c.send(withUnderruns(1));  // a reload restarted the page's count: no increment
+    c.expect("ack");
+    CHECK(stats.underruns.load() == 5);
+    CHECK(stats.tiers[2].load() == 1);  // "stable"
+    std::uint64_t reports = 0;
+    for (const auto& b : stats.bufferCounts) reports += b.load();
+    CHECK(reports == 3);
+    CHECK(stats.bufferCounts[3].load() == 3);  // 0.15 s is in (0.1, 0.2]
+    c.send(R"({"type":"status_request","reqId":"s"})");
+    auto st = c.expect("status");
+    CHECK(st["rooms"]["hall"] == 1);
+    c.send(R"({"type":"subscribe","room":"yard"})");
+    CHECK(c.expect("subscribed")["room"] == "yard");
+    c.send(R"({"type":"status_request"})");
+    st = c.expect("status");
+    CHECK(st["rooms"].size() == 1);
+    CHECK(st["rooms"]["yard"] == 1);
+    c.send(R"({"type":"ping","reqId":1})");
+    auto pong = c.expect("pong");
+    CHECK(pong["samplePosition"] == 123456);
+    CHECK(pong["sampleRate"] == 48000.0);
+    CHECK(pong["serverTime"].is_number());
+    c.send(R"({"type":"client_report","tier":"warp"})");
+    auto err = c.expect("error");
+    CHECK(err["code"] == "invalid_param");
+    CHECK(err["field"] == "tier");
+    c.ws.close(websocket::close_code::normal);
+  }
+  // The tier gauge follows the client out.
+  for (int i = 0; i < 200 && stats.tiers[2].load() != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(stats.tiers[2].load() == 0);
 }

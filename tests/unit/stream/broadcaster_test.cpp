@@ -46,7 +46,7 @@ TEST_CASE("broadcaster fans one immutable frame out to every subscriber") {
   auto s2 = b->subscribe(Codec::Pcm16, std::nullopt);
   Feeder f{*b};
   f.chunks(3);
-  CHECK(notified.load() == 3);
+  CHECK(notified.load() == 1);  // one wake-up stays pending until the subscriber pulls
   std::vector<FramePtr> a, c;
   CHECK(s1->pull(a, 10) == 3);
   CHECK(s2->pull(c, 10) == 3);
@@ -163,4 +163,41 @@ TEST_CASE("feed never waits for subscribers, even ones that never pull") {
   CHECK(b->latestSequence(Codec::Opus) == 250);
   MESSAGE("fed 5 s of stereo audio (pcm16 + opus) in " << took << " s");
   CHECK(took < 5.0);  // faster than real time with 51 subscribers attached
+}
+
+TEST_CASE("broadcaster wakes a subscriber once per pull, and every n frames when asked") {
+  BroadcasterConfig cfg;
+  cfg.opus = false;  // PCM16: one frame per 100 ms chunk (4800 frames at 48 kHz)
+  auto created = Broadcaster::create(cfg);
+  REQUIRE(created.ok());
+  Broadcaster& b = *created.value();
+  std::atomic<int> wakesA{0};
+  std::atomic<int> wakesB{0};
+  auto a = b.subscribe(Codec::Pcm16, std::nullopt, [&] { ++wakesA; });
+  auto batched = b.subscribe(Codec::Pcm16, std::nullopt, [&] { ++wakesB; });
+  batched->setWakeEvery(3);
+  std::vector<float> chunk(2 * 4800, 0.1F);
+  std::int64_t pos = 0;
+  auto feedFrames = [&](int n) {
+    for (int i = 0; i < n; ++i, pos += 4800) b.feed(chunk.data(), 4800, pos);
+  };
+  std::vector<FramePtr> out;
+  // No pull yet: five frames, one wake-up (it stays pending until pulled).
+  feedFrames(5);
+  CHECK(wakesA == 1);
+  CHECK(a->pull(out, 100) == 5);
+  feedFrames(1);
+  CHECK(wakesA == 2);
+  // The batched one: its first wake-up came with the first frame; after a pull it
+  // wakes only once three more frames are waiting.
+  CHECK(wakesB == 1);
+  out.clear();
+  CHECK(batched->pull(out, 100) == 6);
+  feedFrames(2);
+  CHECK(wakesB == 1);
+  feedFrames(1);
+  CHECK(wakesB == 2);
+  out.clear();
+  CHECK(batched->pull(out, 100) == 3);
+  CHECK(out.front()->header.sequence == 7);
 }

@@ -1,0 +1,20 @@
+// Recording through the message surfaces that are not REST: the Unix socket's
+// {"type":"recording","action":"start"|"stop",...} and the voice commands
+// "start recording" / "stop recording" — thin adapters over RecordingService.
+#pragma once
+
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "app/recording_service.hpp"
+
+namespace auralis::app {
+
+/// {"type":"recording","action":"start","format"?,"bundle"?,"input"?,"reqId"?} →
+/// {"type":"ack","reqId",..,"recording":{"id"}}; "stop" with an optional "id" (default:
+/// the recording in progress) → {"type":"ack","recording":{row}}; errors as `error`
+/// messages (invalid_param naming the field, or the service's code). Any control thread.
+nlohmann::json handleRecordingMessage(RecordingService& recordings, const nlohmann::json& message);
+
+}  // namespace auralis::app

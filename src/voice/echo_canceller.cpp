@@ -1,0 +1,51 @@
+#include "voice/echo_canceller.hpp"
+
+#include <algorithm>
+
+namespace auralis::voice {
+
+void EchoCanceller::prepare(int taps, float stepSize) {
+  taps_ = std::max(taps, 1);
+  mu_ = stepSize;
+  weights_.assign(static_cast<std::size_t>(taps_), 0.0F);
+  history_.assign(static_cast<std::size_t>(taps_) * 2, 0.0F);
+  reset();
+}
+
+void EchoCanceller::reset() noexcept {
+  std::fill(weights_.begin(), weights_.end(), 0.0F);
+  std::fill(history_.begin(), history_.end(), 0.0F);
+  pos_ = 0;
+  power_ = 0.0F;
+}
+
+void EchoCanceller::process(const float* mic, const float* ref, float* out, float* echo,
+                            int n) noexcept {
+  if (ref == nullptr || taps_ == 0) {
+    std::copy(mic, mic + n, out);
+    std::fill(echo, echo + n, 0.0F);
+    return;
+  }
+  // A small regulariser keeps the step bounded when the reference is silent.
+  constexpr float kEpsilon = 1e-4F;
+  for (int i = 0; i < n; ++i) {
+    // The history is written twice (pos and pos + taps) so that the newest `taps` samples are
+    // always contiguous at [pos + 1, pos + taps], oldest first.
+    const float leaving = history_[static_cast<std::size_t>(pos_)];
+    power_ += ref[i] * ref[i] - leaving * leaving;
+    power_ = std::max(power_, 0.0F);
+    history_[static_cast<std::size_t>(pos_)] = ref[i];
+    history_[static_cast<std::size_t>(pos_ + taps_)] = ref[i];
+    const float* x = history_.data() + pos_ + 1;  // oldest .. newest (x[taps-1] = ref[i])
+    float y = 0.0F;
+    for (int k = 0; k < taps_; ++k) y += weights_[static_cast<std::size_t>(k)] * x[k];
+    const float e = mic[i] - y;
+    const float g = mu_ * e / (power_ + kEpsilon);
+    for (int k = 0; k < taps_; ++k) weights_[static_cast<std::size_t>(k)] += g * x[k];
+    out[i] = e;
+    echo[i] = y;
+    pos_ = pos_ + 1 == taps_ ? 0 : pos_ + 1;
+  }
+}
+
+}  // namespace auralis::voice
