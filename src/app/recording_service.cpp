@@ -185,7 +185,10 @@ Status RecordingService::writeBundle(const Active& active, const store::Recordin
       log_ != nullptr ? log_->engineCommands() : std::vector<engine::AppliedCommand>{};
   const bool exactCommands =
       log_ != nullptr && log_->logsEngineCommands() && log_->engineCommandDrops() == 0;
-  const bool complete = log_ != nullptr && log_->complete() && exactCommands;
+  // A note that reached the engine after its start played late live and would
+  // play on time in a replay: such a session cannot be re-rendered exactly.
+  const auto lateNotes = engine_.metrics().lateNotes.load(std::memory_order_relaxed);
+  const bool complete = log_ != nullptr && log_->complete() && exactCommands && lateNotes == 0;
   nlohmann::json manifest = {
       {"format", "auralis-session-bundle"},
       {"version", 1},
@@ -205,6 +208,7 @@ Status RecordingService::writeBundle(const Active& active, const store::Recordin
       {"gapFrames", active.recorder->gapFrames()},
       {"status", row.status},
       {"liveInput", info_.liveInput},
+      {"lateNotes", lateNotes},
       // Replay needs the whole log since the server started, no gaps in the
       // recording, and no live input.
       {"replayable", complete && !info_.liveInput && active.recorder->gapFrames() == 0},

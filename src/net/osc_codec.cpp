@@ -47,22 +47,28 @@ Result<OscMessage> decodeMessage(std::span<const std::uint8_t> bytes) {
   for (int k = 0; k < argc; ++k) {
     OscArg arg;
     arg.type = types[k];
+    // liblo's argument pointers point into the packet, 4-byte aligned: copy the
+    // bytes out rather than read a 64-bit member in place (undefined behaviour).
+    auto read = [&](auto value) {
+      std::memcpy(&value, argv[k], sizeof value);
+      return value;
+    };
     switch (arg.type) {
       case LO_INT32:
-        arg.value = static_cast<double>(argv[k]->i);
+        arg.value = static_cast<double>(read(std::int32_t{}));
         break;
       case LO_INT64:
-        arg.value = static_cast<double>(argv[k]->h);
+        arg.value = static_cast<double>(read(std::int64_t{}));
         break;
       case LO_FLOAT:
-        arg.value = static_cast<double>(argv[k]->f);
+        arg.value = static_cast<double>(read(0.0F));
         break;
       case LO_DOUBLE:
-        arg.value = argv[k]->d;
+        arg.value = read(0.0);
         break;
       case LO_STRING:
       case LO_SYMBOL:
-        arg.value = std::string(&argv[k]->s);
+        arg.value = std::string(reinterpret_cast<const char*>(argv[k]));
         break;
       case LO_TRUE:
         arg.value = true;

@@ -164,5 +164,5 @@ TEST_CASE("a pulled input source (a file played as if live) feeds the detector a
     for (int i = 0; i < 2 * blk->frames; ++i) inputPeak = std::max(inputPeak, blk->samples[i]);
     e.inputTap().pop();
   }
-  CHECK(inputPeak == doctest::Approx(0.5F));
+  CHECK(static_cast<double>(inputPeak) == doctest::Approx(0.5));
 }

@@ -44,6 +44,6 @@ TEST_CASE("trim changes, small and large, glide: no sample-to-sample jump beyond
   MESSAGE("largest step ", maxStep, ", the sine's own at +6 dB ", sineStep);
   CHECK(maxStep <= sineStep * 1.02F);
   // And the trim lands where it was sent: -6 dB.
-  CHECK(lastPeak == doctest::Approx(kAmp * 0.501F).epsilon(0.02));
-  CHECK(bus.trimDb() == doctest::Approx(-6.0F));
+  CHECK(static_cast<double>(lastPeak) == doctest::Approx(static_cast<double>(kAmp) * 0.501).epsilon(0.02));
+  CHECK(static_cast<double>(bus.trimDb()) == doctest::Approx(-6.0));
 }
