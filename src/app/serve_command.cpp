@@ -264,6 +264,8 @@ int runServe(const Config& config, const ServeOptions& options) {
                [&recordings](const nlohmann::json& m) -> std::optional<nlohmann::json> {
                  return handleRecordingMessage(recordings, m);
                });
+  // /auralis/recording/{start,stop} over OSC; cleared before `storage` goes.
+  auto oscRecording = osc.value()->bindCommands(recordingOscCommands(recordings));
   registerPlaceholderMetrics(registry);  // last: only what nothing else registered
   if (auto listening = server.start(); !listening) {
     std::cerr << "auralis: " << listening.error().message << "\n";
