@@ -141,6 +141,7 @@ lighting::LightingFeatures LightingWiring::features() {
   lighting::LightingFeatures f;
   // What is heard now: the block being rendered minus the master's look-ahead.
   const auto heard = engine_.position() - engine_.latencyFrames();
+  lastHeard_ = heard;
   const auto music = clock_.at(heard, controller_.current().bpm);
   f.beatIndex = music.beatIndex;
   f.beatPhase = music.beatPhase;
@@ -175,6 +176,18 @@ lighting::LightingFeatures LightingWiring::features() {
   const float peakDb = peak > 1e-6F ? 20.0F * std::log10(peak) : -120.0F;
   f.level = std::clamp((peakDb + 36.0F) / 36.0F, 0.0F, 1.0F);
   return f;
+}
+
+void LightingWiring::setFrameSink(
+    std::function<void(std::int64_t, const lighting::DmxFrame&)> sink) {
+  if (!loop_) return;
+  if (!sink) {
+    loop_->onFrame = nullptr;
+    return;
+  }
+  loop_->onFrame = [this, sink = std::move(sink)](const lighting::DmxFrame& f) {
+    sink(lastHeard_, f);
+  };
 }
 
 Status LightingWiring::start() {

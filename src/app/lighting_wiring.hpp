@@ -45,6 +45,13 @@ class LightingWiring {
   };
   void setFeatureSources(FeatureSources sources) { sources_ = std::move(sources); }
 
+  /// Main thread, before start(). Called on the lighting thread with every
+  /// rendered frame and the sample position heard when its features were read
+  /// (session bundles' dmx.bin); must never wait. Ignored when lighting is off.
+  void setFrameSink(std::function<void(std::int64_t heardSample, const lighting::DmxFrame&)> sink);
+  /// The frame rate (config), 0 when lighting is off. Any thread.
+  double fps() const { return loop_ ? loop_->config().fps : 0.0; }
+
   Status start();
   void stop();
   /// False when no target is configured (lighting off).
@@ -64,6 +71,7 @@ class LightingWiring {
   obs::Histogram* interval_ = nullptr;
   FeatureSources sources_;
   std::int64_t lastInputOnset_ = -1;
+  std::int64_t lastHeard_ = 0;  // lighting thread: the position features() read
 };
 
 }  // namespace auralis::app

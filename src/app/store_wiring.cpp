@@ -77,4 +77,16 @@ std::vector<net::ExtraRoute> StoreServices::routes() {
   return {recordingRoutes(recordings), presetRoutes(presets, onLoaded)};
 }
 
+std::vector<net::ExtraRoute> StoreServices::attachLighting(LightingWiring& lights) {
+  if (lights.enabled()) {
+    dmx.attach(recordings.sampleRate(), lights.fps());
+    auto* capture = &dmx;
+    lights.setFrameSink([capture](std::int64_t heard, const lighting::DmxFrame& frame) {
+      capture->offer(heard, frame);
+    });
+    recordings.setDmxCapture(&dmx);
+  }
+  return {};
+}
+
 }  // namespace auralis::app
