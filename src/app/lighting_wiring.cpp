@@ -86,6 +86,7 @@ Result<std::unique_ptr<LightingWiring>> LightingWiring::create(
       fc.targets.push_back(target.value());
     }
   }
+  w->sceneJson_ = lighting::sceneToJson(lighting::defaultScene());
   if (fc.targets.empty()) return w;  // lighting off
 
   lighting::Patch patch =
@@ -105,6 +106,7 @@ Result<std::unique_ptr<LightingWiring>> LightingWiring::create(
     if (!parsed) return atKey(parsed.error(), "lighting.scene");
     scene = std::move(parsed.value());
   }
+  w->sceneJson_ = lighting::sceneToJson(scene);
 
   auto* raw = w.get();
   w->loop_ = std::make_unique<lighting::FrameLoop>(
@@ -188,6 +190,24 @@ void LightingWiring::setFrameSink(
   loop_->onFrame = [this, sink = std::move(sink)](const lighting::DmxFrame& f) {
     sink(lastHeard_, f);
   };
+}
+
+nlohmann::json LightingWiring::sceneJson() const {
+  std::lock_guard lock(sceneMutex_);
+  return sceneJson_;
+}
+
+Result<nlohmann::json> LightingWiring::setScene(const nlohmann::json& scene) {
+  auto parsed = lighting::parseScene(scene);
+  if (!parsed)
+    // The stable code of every control surface; the field says which part of the scene.
+    return makeError("invalid_param", "scene: " + parsed.error().message,
+                     parsed.error().field.empty() ? "scene" : parsed.error().field);
+  auto normal = lighting::sceneToJson(parsed.value());
+  std::lock_guard lock(sceneMutex_);
+  if (loop_) loop_->setScene(std::move(parsed.value()));
+  sceneJson_ = normal;
+  return normal;
 }
 
 Status LightingWiring::start() {

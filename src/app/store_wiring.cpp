@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "app/lighting_scene_routes.hpp"
 #include "app/preset_routes.hpp"
 #include "app/recording_routes.hpp"
 #include "control/messages.hpp"
@@ -86,7 +87,11 @@ std::vector<net::ExtraRoute> StoreServices::attachLighting(LightingWiring& light
     });
     recordings.setDmxCapture(&dmx);
   }
-  return {};
+  auto* wiring = &lights;
+  presets.setSceneAccess(
+      {[wiring] { return wiring->sceneJson(); },
+       [wiring](const nlohmann::json& scene) { return wiring->setScene(scene); }});
+  return {lightingSceneRoute(lights)};
 }
 
 }  // namespace auralis::app

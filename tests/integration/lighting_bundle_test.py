@@ -6,6 +6,7 @@ Lighting goes to a free loopback UDP port nobody reads; ArtPoll is not answered
 (AURALIS_LIGHTING_ARTPOLL_BIND="") so parallel tests never share a port."""
 import json
 import os
+import sqlite3
 import socket
 import statistics
 import struct
@@ -126,6 +127,111 @@ class DmxInBundle(LightingServer):
         _, row = s.json("POST", "/api/v1/recordings/%s/stop" % started["id"], expect=200)
         with open(os.path.join(self.data, row["bundlePath"], "manifest.json")) as f:
             self.assertGreater(json.load(f)["dmx"]["frames"], 0)
+
+
+ATTRIBUTES = ("dimmer", "red", "green", "blue", "white", "amber", "strobe")
+
+
+def flat_scene(name, level):
+    """Every attribute of the default rig held at `level`, no smoothing."""
+    return {"name": name, "rules": [{"attribute": a, "source": "constant", "offset": level,
+                                     "releaseMs": 0, "attackMs": 0} for a in ATTRIBUTES]}
+
+
+class SceneParameter(LightingServer):
+    def record_frames(self, seconds):
+        s = self.server
+        _, started = s.json("POST", "/api/v1/recordings", {"bundle": True}, expect=201)
+        time.sleep(seconds)
+        _, row = s.json("POST", "/api/v1/recordings/%s/stop" % started["id"], expect=200)
+        return read_dmx(os.path.join(self.data, row["bundlePath"], "dmx.bin"))[1]
+
+    def test_get_put_scene_changes_the_lights(self):
+        s = self.server
+        _, scene = s.json("GET", "/api/v1/lighting/scene", expect=200)
+        self.assertEqual(scene["name"], "default")
+        self.assertTrue(scene["rules"])
+        _, stored = s.json("PUT", "/api/v1/lighting/scene", flat_scene("dark", 0), expect=200)
+        self.assertEqual(stored["name"], "dark")
+        _, now = s.json("GET", "/api/v1/lighting/scene", expect=200)
+        self.assertEqual(now, stored)
+        self.assertEqual([r["source"] for r in now["rules"]], ["constant"] * len(ATTRIBUTES))
+        # Taken at the next frame: a bundle recorded now is dark throughout.
+        frames = self.record_frames(1.5)
+        self.assertGreater(len(frames), 10)
+        self.assertTrue(all(not any(any(u) for u in us) for _, us in frames[2:]),
+                        "lights still on under the dark scene")
+        s.json("PUT", "/api/v1/lighting/scene", flat_scene("bright", 1), expect=200)
+        frames = self.record_frames(1.5)
+        self.assertTrue(all(max(us[0]) == 255 for _, us in frames[2:]))
+
+    def test_invalid_scenes_are_refused_with_the_field(self):
+        s = self.server
+        bad = flat_scene("bad", 0)
+        bad["rules"][1]["source"] = "moon"
+        status, err = s.json("PUT", "/api/v1/lighting/scene", bad)
+        self.assertEqual(status, 400)
+        self.assertEqual(err["error"]["code"], "invalid_param")
+        self.assertEqual(err["error"]["field"], "rules[1].source")
+        status, err = s.json("PUT", "/api/v1/lighting/scene", {"name": "x", "rules": [
+            {"attribute": "dimmer", "source": "level", "min": 0.8, "max": 0.2}]})
+        self.assertEqual(status, 400)
+        self.assertEqual(err["error"]["field"], "rules[0].min")
+        status, _, _ = s.request("PUT", "/api/v1/lighting/scene", b"{not json")
+        self.assertEqual(status, 400)
+        status, _, _ = s.request("DELETE", "/api/v1/lighting/scene")
+        self.assertEqual(status, 405)
+        _, scene = s.json("GET", "/api/v1/lighting/scene", expect=200)
+        self.assertEqual(scene["name"], "default")  # nothing half-applied
+
+    def test_presets_keep_export_import_and_load_the_scene(self):
+        s = self.server
+        s.json("PUT", "/api/v1/lighting/scene", flat_scene("dark", 0), expect=200)
+        s.json("POST", "/api/v1/presets", {"name": "night"}, expect=201)
+        _, doc = s.json("GET", "/api/v1/presets/night", expect=200)
+        self.assertEqual(doc["lighting"]["scene"]["name"], "dark")
+        self.assertIn("bpm", doc["params"])
+
+        s.json("PUT", "/api/v1/lighting/scene", flat_scene("bright", 1), expect=200)
+        s.json("POST", "/api/v1/presets/night/load", expect=200)
+        _, scene = s.json("GET", "/api/v1/lighting/scene", expect=200)
+        self.assertEqual(scene, doc["lighting"]["scene"])
+
+        # The export imports unchanged, scene and all.
+        _, copy = s.json("POST", "/api/v1/presets", {"name": "copy", "params": doc["params"],
+                                                      "lighting": doc["lighting"]}, expect=201)
+        self.assertEqual(copy["lighting"], doc["lighting"])
+        bad = flat_scene("bad", 0)
+        bad["rules"][0]["attribute"] = "laser"
+        status, err = s.json("POST", "/api/v1/presets", {"name": "bad", "params": doc["params"],
+                                                          "lighting": {"scene": bad}})
+        self.assertEqual(status, 400)
+        self.assertEqual(err["error"]["field"], "lighting.scene.rules[0].attribute")
+        status, _ = s.json("GET", "/api/v1/presets/bad")
+        self.assertEqual(status, 404)
+
+    def test_a_preset_saved_without_a_scene_still_loads(self):
+        s = self.server
+        _, doc = s.json("POST", "/api/v1/presets", {"name": "x", "params": {"bpm": 111}},
+                        expect=201)
+        self.assertNotIn("lighting", doc)
+        s.stop()
+        # The form presets had before scenes were kept: the bare params object.
+        with sqlite3.connect(os.path.join(self.data, "auralis.db")) as db:
+            db.execute("INSERT INTO presets (name, params, created_at, updated_at) "
+                       "VALUES ('old', ?, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z')",
+                       (json.dumps(doc["params"]),))
+        db.close()
+        self.server = Server(self.data, "--artnet-target", "127.0.0.1:%d" % free_udp_port())
+        s = self.server
+        s.json("PUT", "/api/v1/lighting/scene", flat_scene("kept", 0.5), expect=200)
+        _, old = s.json("GET", "/api/v1/presets/old", expect=200)
+        self.assertEqual(old["params"]["bpm"], 111)
+        self.assertNotIn("lighting", old)
+        _, loaded = s.json("POST", "/api/v1/presets/old/load", expect=200)
+        self.assertEqual(loaded["params"]["bpm"], 111)
+        _, scene = s.json("GET", "/api/v1/lighting/scene", expect=200)
+        self.assertEqual(scene["name"], "kept")  # untouched by a preset without one
 
 
 class NoLighting(unittest.TestCase):
