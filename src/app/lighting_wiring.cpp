@@ -86,6 +86,7 @@ Result<std::unique_ptr<LightingWiring>> LightingWiring::create(
       fc.targets.push_back(target.value());
     }
   }
+  w->sceneJson_ = lighting::sceneToJson(lighting::defaultScene());
   if (fc.targets.empty()) return w;  // lighting off
 
   lighting::Patch patch =
@@ -105,6 +106,7 @@ Result<std::unique_ptr<LightingWiring>> LightingWiring::create(
     if (!parsed) return atKey(parsed.error(), "lighting.scene");
     scene = std::move(parsed.value());
   }
+  w->sceneJson_ = lighting::sceneToJson(scene);
 
   auto* raw = w.get();
   w->loop_ = std::make_unique<lighting::FrameLoop>(
@@ -141,6 +143,7 @@ lighting::LightingFeatures LightingWiring::features() {
   lighting::LightingFeatures f;
   // What is heard now: the block being rendered minus the master's look-ahead.
   const auto heard = engine_.position() - engine_.latencyFrames();
+  lastHeard_ = heard;
   const auto music = clock_.at(heard, controller_.current().bpm);
   f.beatIndex = music.beatIndex;
   f.beatPhase = music.beatPhase;
@@ -175,6 +178,36 @@ lighting::LightingFeatures LightingWiring::features() {
   const float peakDb = peak > 1e-6F ? 20.0F * std::log10(peak) : -120.0F;
   f.level = std::clamp((peakDb + 36.0F) / 36.0F, 0.0F, 1.0F);
   return f;
+}
+
+void LightingWiring::setFrameSink(
+    std::function<void(std::int64_t, const lighting::DmxFrame&)> sink) {
+  if (!loop_) return;
+  if (!sink) {
+    loop_->onFrame = nullptr;
+    return;
+  }
+  loop_->onFrame = [this, sink = std::move(sink)](const lighting::DmxFrame& f) {
+    sink(lastHeard_, f);
+  };
+}
+
+nlohmann::json LightingWiring::sceneJson() const {
+  std::lock_guard lock(sceneMutex_);
+  return sceneJson_;
+}
+
+Result<nlohmann::json> LightingWiring::setScene(const nlohmann::json& scene) {
+  auto parsed = lighting::parseScene(scene);
+  if (!parsed)
+    // The stable code of every control surface; the field says which part of the scene.
+    return makeError("invalid_param", "scene: " + parsed.error().message,
+                     parsed.error().field.empty() ? "scene" : parsed.error().field);
+  auto normal = lighting::sceneToJson(parsed.value());
+  std::lock_guard lock(sceneMutex_);
+  if (loop_) loop_->setScene(std::move(parsed.value()));
+  sceneJson_ = normal;
+  return normal;
 }
 
 Status LightingWiring::start() {

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <utility>
 
 #include "analysis/features.hpp"
@@ -45,6 +46,22 @@ class LightingWiring {
   };
   void setFeatureSources(FeatureSources sources) { sources_ = std::move(sources); }
 
+  /// Main thread, before start(). Called on the lighting thread with every
+  /// rendered frame and the sample position heard when its features were read
+  /// (session bundles' dmx.bin); must never wait. Ignored when lighting is off.
+  void setFrameSink(std::function<void(std::int64_t heardSample, const lighting::DmxFrame&)> sink);
+  /// The frame rate (config), 0 when lighting is off. Any thread.
+  double fps() const { return loop_ ? loop_->config().fps : 0.0; }
+
+  /// The scene now playing, in the file form (lighting::sceneToJson). Any
+  /// non-real-time thread; kept (and changeable) even when lighting is off.
+  nlohmann::json sceneJson() const;
+  /// Validates `scene` (lighting::parseScene; errors `invalid_param` naming the
+  /// field) and hands it to the frame loop, which takes it at its next frame
+  /// without a jump (the smoothing carries over). The scene as now stored. Any
+  /// non-real-time thread.
+  Result<nlohmann::json> setScene(const nlohmann::json& scene);
+
   Status start();
   void stop();
   /// False when no target is configured (lighting off).
@@ -64,6 +81,9 @@ class LightingWiring {
   obs::Histogram* interval_ = nullptr;
   FeatureSources sources_;
   std::int64_t lastInputOnset_ = -1;
+  std::int64_t lastHeard_ = 0;
+  mutable std::mutex sceneMutex_;
+  nlohmann::json sceneJson_;  // lighting thread: the position features() read
 };
 
 }  // namespace auralis::app

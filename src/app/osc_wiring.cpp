@@ -70,6 +70,20 @@ OscWiring::~OscWiring() {
   stop();
 }
 
+OscWiring::CommandsBinding OscWiring::bindCommands(std::vector<net::OscCommand> commands) {
+  setCommands(std::move(commands));
+  return CommandsBinding(*this);
+}
+
+void OscWiring::setCommands(std::vector<net::OscCommand> commands) {
+  {
+    std::lock_guard lock(commandsMutex_);
+    commandInfo_.clear();
+    for (const auto& c : commands) commandInfo_.push_back(c.info);
+  }
+  if (server_) server_->setCommands(std::move(commands));
+}
+
 void OscWiring::stop() {
   if (server_) server_->stop();
   running_ = false;
@@ -82,7 +96,11 @@ net::ExtraRoute OscWiring::route() const {
             if (req.method != "GET" && req.method != "HEAD")
               return net::errorResponse(405,
                                         makeError("method_not_allowed", "GET /api/v1/osc only"));
-            auto j = net::oscNamespaceJson();
+            nlohmann::json j;
+            {
+              std::lock_guard lock(commandsMutex_);
+              j = net::oscNamespaceJson(commandInfo_);
+            }
             j["listening"] = running_.load();
             j["transport"] = "udp";
             j["bind"] = bind_;

@@ -6,7 +6,10 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app/config.hpp"
 #include "control/controller.hpp"
@@ -37,13 +40,36 @@ class OscWiring {
   /// Main thread. Stops the OSC thread. Idempotent.
   void stop();
 
+  /// Clears the commands when it goes out of scope: declare it after what the
+  /// handlers use, so they are gone before it is.
+  class CommandsBinding {
+   public:
+    explicit CommandsBinding(OscWiring& wiring) : wiring_(&wiring) {}
+    CommandsBinding(CommandsBinding&& other) noexcept
+        : wiring_(std::exchange(other.wiring_, nullptr)) {}
+    CommandsBinding(const CommandsBinding&) = delete;
+    CommandsBinding& operator=(const CommandsBinding&) = delete;
+    CommandsBinding& operator=(CommandsBinding&&) = delete;
+    ~CommandsBinding() {
+      if (wiring_ != nullptr) wiring_->setCommands({});
+    }
+
+   private:
+    OscWiring* wiring_;
+  };
+  /// Main thread. The app's own OSC addresses (recording), listed at /api/v1/osc.
+  [[nodiscard]] CommandsBinding bindCommands(std::vector<net::OscCommand> commands);
+
  private:
   OscWiring() = default;
+  void setCommands(std::vector<net::OscCommand> commands);
   std::unique_ptr<net::OscServer> server_;
   std::string bind_;
   std::string targets_;
   std::string offReason_;  // why OSC is not listening ("" when it is)
   std::atomic<bool> running_{false};
+  mutable std::mutex commandsMutex_;
+  std::vector<net::OscAddressInfo> commandInfo_;  // for the namespace JSON
 };
 
 }  // namespace auralis::app

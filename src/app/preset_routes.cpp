@@ -19,13 +19,17 @@ net::HttpResponse create(PresetService& service, const net::HttpRequest& req) {
   if (body.is_discarded() || !body.is_object())
     return fail(makeError("bad_json", "the body must be a JSON object"));
   for (const auto& [key, value] : body.items())
-    if (key != "name" && key != "params")
+    if (key != "name" && key != "params" && key != "lighting")
       return fail(makeError("unknown_param", "unknown field '" + key + "'", key));
   if (!body.contains("name") || !body["name"].is_string())
     return fail(makeError("invalid_param", "name (a string) is required", "name"));
   const auto name = body["name"].get<std::string>();
-  auto saved =
-      body.contains("params") ? service.import(name, body["params"]) : service.saveCurrent(name);
+  if (body.contains("lighting") && !body.contains("params"))
+    return fail(
+        makeError("invalid_param", "an imported preset needs params with its lighting", "params"));
+  auto saved = body.contains("params")
+                   ? service.import(name, body["params"], body.value("lighting", nlohmann::json()))
+                   : service.saveCurrent(name);
   if (!saved) return fail(saved.error());
   return net::jsonResponse(201, saved.value());
 }

@@ -5,6 +5,8 @@
 //   (import: validated like `control`) GET    /api/v1/presets/{name}       -> 200 the preset
 //   (export) DELETE /api/v1/presets/{name}       -> 204 POST   /api/v1/presets/{name}/load  -> 200
 //   {"params":{..applied state..}}
+// A preset carries the lighting scene as "lighting":{"scene":{..}} when the server
+// kept one (export shows it, import accepts it, load applies it).
 // Names are percent-decoded from the path. Errors as {"error":{..}}: 400, 404.
 // Thread rules: the handler runs on the server's io threads.
 #pragma once

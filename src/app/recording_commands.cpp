@@ -66,3 +66,66 @@ nlohmann::json handleRecordingMessage(RecordingService& recordings, const nlohma
 }
 
 }  // namespace auralis::app
+
+namespace auralis::app {
+
+namespace {
+
+Error oscArgError(const std::string& address, const std::string& what) {
+  return makeError(control::codes::kInvalidParam, address + " " + what, address);
+}
+
+/// The `recording` message an OSC message stands for, or an error naming the address.
+Result<nlohmann::json> recordingMessageFromOsc(const net::OscMessage& m, bool start) {
+  nlohmann::json message = {{"type", "recording"}, {"action", start ? "start" : "stop"}};
+  if (!start) {
+    if (m.args.size() > 1 || (m.args.size() == 1 && !m.args[0].isText()))
+      return oscArgError(m.address, "takes nothing or one string (the recording id)");
+    if (m.args.size() == 1) message["id"] = std::get<std::string>(m.args[0].value);
+    return message;
+  }
+  // Both optional and distinguishable by type: a string is the format, 0/1 or T/F the bundle.
+  for (const auto& arg : m.args) {
+    if (arg.isText() && !message.contains("format")) {
+      message["format"] = std::get<std::string>(arg.value);
+    } else if (arg.isBool() && !message.contains("bundle")) {
+      message["bundle"] = std::get<bool>(arg.value);
+    } else if (arg.isNumber() && !message.contains("bundle") &&
+               (std::get<double>(arg.value) == 0.0 || std::get<double>(arg.value) == 1.0)) {
+      message["bundle"] = std::get<double>(arg.value) == 1.0;
+    } else {
+      return oscArgError(m.address, "takes an optional format string and an optional bundle 0/1");
+    }
+  }
+  return message;
+}
+
+net::OscCommand recordingCommand(RecordingService& recordings, bool start) {
+  net::OscCommand c;
+  c.info.address = start ? "/auralis/recording/start" : "/auralis/recording/stop";
+  c.info.types = start ? "si" : "s";
+  c.info.valueKind = "command";
+  c.info.argNames =
+      start ? std::vector<std::string>{"format", "bundle"} : std::vector<std::string>{"id"};
+  c.info.description = start ? "start recording; optional format (wav, flac, opus) and bundle "
+                               "(1: a session bundle); both may be left out"
+                             : "stop the recording in progress, or the one with this id";
+  c.handle = [&recordings, start](const net::OscMessage& m) -> Result<nlohmann::json> {
+    auto message = recordingMessageFromOsc(m, start);
+    if (!message) return message.error();
+    const auto reply = handleRecordingMessage(recordings, message.value());
+    if (reply.value("type", std::string()) == "error")
+      return makeError(reply.value("code", std::string("internal")),
+                       reply.value("message", std::string()), reply.value("field", std::string()));
+    return reply.value("recording", nlohmann::json::object());
+  };
+  return c;
+}
+
+}  // namespace
+
+std::vector<net::OscCommand> recordingOscCommands(RecordingService& recordings) {
+  return {recordingCommand(recordings, true), recordingCommand(recordings, false)};
+}
+
+}  // namespace auralis::app

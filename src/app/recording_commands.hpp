@@ -4,10 +4,12 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "app/recording_service.hpp"
+#include "net/osc_server.hpp"
 
 namespace auralis::app {
 
@@ -16,5 +18,11 @@ namespace auralis::app {
 /// the recording in progress) → {"type":"ack","recording":{row}}; errors as `error`
 /// messages (invalid_param naming the field, or the service's code). Any control thread.
 nlohmann::json handleRecordingMessage(RecordingService& recordings, const nlohmann::json& message);
+
+/// The OSC addresses /auralis/recording/start [s format] [i|T|F bundle] and
+/// /auralis/recording/stop [s id], answered with the same result as the Unix
+/// socket's `recording` message (its `recording` member). Main thread; the
+/// handlers run on the OSC thread.
+std::vector<net::OscCommand> recordingOscCommands(RecordingService& recordings);
 
 }  // namespace auralis::app

@@ -143,6 +143,17 @@ Result<std::string> RecordingService::start(const RecordingRequest& request) {
     active->recorder->stop();
     return r.error();
   }
+  if (!active->bundleDir.empty() && dmx_ != nullptr && dmx_->attached()) {
+    // From the position now: the recorder's first block is no later, so every
+    // frame kept lies inside the recorded span.
+    const auto dmxPath = (fs::path(active->bundleDir) / "dmx.bin").string();
+    if (auto r = dmx_->begin(dmxPath, engine_.position()); r) {
+      active->dmx = true;
+    } else {
+      active->dmxError = r.error().message;
+      spdlog::warn("recording {}: no DMX frames: {}", id, r.error().message);
+    }
+  }
   spdlog::info("recording {} started ({}{})", id, row.format, request.bundle ? ", bundle" : "");
   if (bus_ != nullptr) bus_->publish("recording", {{"state", "started"}, {"id", id}});
   active_ = std::move(active);
@@ -151,6 +162,12 @@ Result<std::string> RecordingService::start(const RecordingRequest& request) {
 
 store::RecordingRow RecordingService::finish(Active& active) {
   auto& rec = *active.recorder;
+  if (active.dmx) {
+    // Before the recorder stops: every frame written was heard before its last block.
+    active.dmxSummary = dmx_->end();
+    active.dmx = false;
+    if (!active.dmxSummary.error.empty()) active.dmxError = active.dmxSummary.error;
+  }
   rec.stop();
   store::RecordingRow row = active.row;
   row.startSample = std::max<std::int64_t>(rec.startSample(), 0);
@@ -220,6 +237,15 @@ Status RecordingService::writeBundle(const Active& active, const store::Recordin
       {"createdAt", row.createdAt},
       {"stoppedAt", row.stoppedAt},
   };
+  // The lighting frames (dmx.bin, app/dmx_capture.hpp); null when lighting was off.
+  if (dmx_ != nullptr && dmx_->attached()) {
+    manifest["dmx"] = {{"file", "dmx.bin"},
+                       {"frames", active.dmxSummary.frames},
+                       {"drops", active.dmxSummary.drops}};
+    if (!active.dmxError.empty()) manifest["dmx"]["error"] = active.dmxError;
+  } else {
+    manifest["dmx"] = nullptr;
+  }
   std::string noteText;
   noteText.reserve(notes.size() * 96);
   for (const auto& n : notes) noteText += noteToJson(n).dump() + "\n";

@@ -8,7 +8,8 @@
 // start parameters, sample rate, block size, first recorded sample),
 // `notes.jsonl` (every note since the server started, sample-stamped) and
 // `commands.jsonl` (every applied control state, sample-stamped): what
-// `auralis render --replay` reads. Without a bundle the audio is
+// `auralis render --replay` reads — and, with lighting on, `dmx.bin` (every
+// lighting frame, app/dmx_capture.hpp). Without a bundle the audio is
 // `<data>/recordings/<id>.<ext>`.
 //
 // A write error (disk full, unwritable) ends the recording as `failed`: the
@@ -27,6 +28,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/dmx_capture.hpp"
 #include "app/recording_session_log.hpp"
 #include "control/event_bus.hpp"
 #include "core/result.hpp"
@@ -73,6 +75,12 @@ class RecordingService {
   /// Absolute path of a recording's master audio file, or not_found.
   Result<std::string> audioFile(const std::string& id);
 
+  /// Main thread, before the first start(): bundles capture the lighting frames
+  /// (dmx.bin) when `dmx` is attached. Null: no dmx.bin.
+  void setDmxCapture(DmxCapture* dmx) { dmx_ = dmx; }
+  /// The session's sample rate. Any thread.
+  double sampleRate() const { return info_.sampleRate; }
+
   /// The row as the REST API shows it.
   static nlohmann::json toJson(const store::RecordingRow& row);
 
@@ -81,6 +89,9 @@ class RecordingService {
     store::RecordingRow row;
     std::unique_ptr<io::Recorder> recorder;
     std::string bundleDir;  // absolute; empty when none
+    bool dmx = false;       // capturing dmx.bin
+    std::string dmxError;   // why there is no (complete) dmx.bin
+    DmxCapture::Summary dmxSummary;
   };
   /// Stops the recorder, writes the bundle, updates the row. Holds mutex_.
   store::RecordingRow finish(Active& active);
@@ -94,6 +105,7 @@ class RecordingService {
   control::EventBus* bus_;
   const SessionLog* log_;
   SessionInfo info_;
+  DmxCapture* dmx_ = nullptr;
   std::mutex mutex_;
   std::unique_ptr<Active> active_;
 };

@@ -227,6 +227,9 @@ int runServe(const Config& config, const ServeOptions& options) {
       makeSessionInfo(config, state.sampleRate, state.blockFrames, engineConfig.maxBlockFrames,
                       std::string(io::backendName(state.active)), controller.current()));
   for (auto& route : storage.routes()) hooks.extraRoutes.push_back(std::move(route));
+  // Lighting frames into bundles (dmx.bin), the scene as a parameter and in presets.
+  for (auto& route : storage.attachLighting(*lights.value()))
+    hooks.extraRoutes.push_back(std::move(route));
   UploadService uploads(*database.value(), dataDir.value(),  // POST /upload, /api/v1/sources
                         static_cast<std::uint64_t>(config.getInt("uploads.max_bytes")));
   hooks.uploadRoutes.push_back(uploads.route());
@@ -264,6 +267,8 @@ int runServe(const Config& config, const ServeOptions& options) {
                [&recordings](const nlohmann::json& m) -> std::optional<nlohmann::json> {
                  return handleRecordingMessage(recordings, m);
                });
+  // /auralis/recording/{start,stop} over OSC; cleared before `storage` goes.
+  auto oscRecording = osc.value()->bindCommands(recordingOscCommands(recordings));
   registerPlaceholderMetrics(registry);  // last: only what nothing else registered
   if (auto listening = server.start(); !listening) {
     std::cerr << "auralis: " << listening.error().message << "\n";

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "app/lighting_scene_routes.hpp"
 #include "app/preset_routes.hpp"
 #include "app/recording_routes.hpp"
 #include "control/messages.hpp"
@@ -75,6 +76,22 @@ std::vector<net::ExtraRoute> StoreServices::routes() {
     bus.publish("status", control::makeStatus(controller.current(), controller.engineStatus()));
   };
   return {recordingRoutes(recordings), presetRoutes(presets, onLoaded)};
+}
+
+std::vector<net::ExtraRoute> StoreServices::attachLighting(LightingWiring& lights) {
+  if (lights.enabled()) {
+    dmx.attach(recordings.sampleRate(), lights.fps());
+    auto* capture = &dmx;
+    lights.setFrameSink([capture](std::int64_t heard, const lighting::DmxFrame& frame) {
+      capture->offer(heard, frame);
+    });
+    recordings.setDmxCapture(&dmx);
+  }
+  auto* wiring = &lights;
+  presets.setSceneAccess(
+      {[wiring] { return wiring->sceneJson(); },
+       [wiring](const nlohmann::json& scene) { return wiring->setScene(scene); }});
+  return {lightingSceneRoute(lights)};
 }
 
 }  // namespace auralis::app

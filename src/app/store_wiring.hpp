@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "app/config.hpp"
+#include "app/dmx_capture.hpp"
+#include "app/lighting_wiring.hpp"
 #include "app/preset_service.hpp"
 #include "app/recording_service.hpp"
 #include "app/recording_session_log.hpp"
@@ -47,7 +49,12 @@ struct StoreServices {
                 SessionInfo info);
   /// The REST routes (/api/v1/recordings, /api/v1/presets) for ServerHooks::extraRoutes.
   std::vector<net::ExtraRoute> routes();
+  /// Main thread, before the lighting starts and the HTTP server is built:
+  /// bundles capture its frames (dmx.bin), presets keep its scene, and the
+  /// scene becomes a parameter (GET/PUT /api/v1/lighting/scene, the returned route).
+  std::vector<net::ExtraRoute> attachLighting(LightingWiring& lights);
 
+  DmxCapture dmx;  // before `recordings`: it outlives the recording that uses it
   RecordingService recordings;
   PresetService presets;
   control::EventBus& bus;

@@ -211,6 +211,7 @@ void FrameLoop::run() {
     renderer_.render(features_ ? features_() : LightingFeatures{}, 1.0 / config_.fps,
                      history_[historyHead_]);
     ++historyCount_;
+    if (onFrame) onFrame(history_[historyHead_]);
     for (std::size_t i = 0; i < config_.targets.size(); ++i) {
       const auto& target = config_.targets[i];
       const auto back = std::min<std::uint64_t>(

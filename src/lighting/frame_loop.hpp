@@ -66,6 +66,9 @@ class FrameLoop {
 
   /// Called on the frame thread with each frame interval in seconds (the jitter histogram).
   std::function<void(double)> onInterval;
+  /// Called on the frame thread with every frame as rendered (before any output
+  /// delay), right after the feature source was read; must not block. Set before start().
+  std::function<void(const DmxFrame&)> onFrame;
   /// Called on the frame thread at snapshotHz with the frame just sent.
   std::function<void(const DmxFrame&)> onSnapshot;
 

@@ -1,7 +1,9 @@
 #include "lighting/scene.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <string_view>
 #include <utility>
 
@@ -166,6 +168,43 @@ Result<Scene> parseScene(const nlohmann::json& j) {
     }
   }
   return scene;
+}
+
+namespace {
+
+/// The shortest decimal that reads back as the same float: 1.4F is written 1.4,
+/// not 1.399999976158142.
+double tidy(float v) {
+  std::array<char, 32> text{};
+  const auto end = std::to_chars(text.data(), text.data() + text.size() - 1, v).ptr;
+  *end = '\0';
+  return std::strtod(text.data(), nullptr);
+}
+
+}  // namespace
+
+nlohmann::json sceneToJson(const Scene& scene) {
+  auto nameOf = [](const auto& table, auto value) {
+    for (const auto& [name, v] : table)
+      if (v == value) return std::string(name);
+    return std::string();
+  };
+  nlohmann::json rules = nlohmann::json::array();
+  for (const auto& r : scene.rules)
+    rules.push_back({{"attribute", nameOf(kAttributes, r.attribute)},
+                     {"source", nameOf(kSources, r.source)},
+                     {"group", r.group},
+                     {"gain", tidy(r.gain)},
+                     {"offset", tidy(r.offset)},
+                     {"min", tidy(r.min)},
+                     {"max", tidy(r.max)},
+                     {"attackMs", tidy(r.attackMs)},
+                     {"releaseMs", tidy(r.releaseMs)}});
+  nlohmann::json labels = nlohmann::json::object();
+  for (std::size_t i = 1; i < kLabels.size(); ++i)  // "unknown" is not a label a scene sets
+    if (scene.labelDimmer[i] != 1.0F)
+      labels[std::string(kLabels[i])] = {{"dimmer", tidy(scene.labelDimmer[i])}};
+  return {{"name", scene.name}, {"rules", std::move(rules)}, {"labels", std::move(labels)}};
 }
 
 Scene defaultScene() {

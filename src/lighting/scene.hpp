@@ -75,6 +75,9 @@ struct Scene {
 };
 
 Result<Scene> parseScene(const nlohmann::json& j);
+/// The scene in the file form parseScene reads (every rule field written out):
+/// parseScene(sceneToJson(s)) gives `s` back. Any thread.
+nlohmann::json sceneToJson(const Scene& scene);
 /// Dimmer follows the level, colour follows the chord, a strobe flick on onsets,
 /// a pulse on each beat; speech ducks to 30 %, silence to 10 %.
 Scene defaultScene();

@@ -267,7 +267,7 @@ std::vector<OscMessage> oscMessagesForEvent(std::string_view kind, const nlohman
   return out;
 }
 
-nlohmann::json oscNamespaceJson() {
+nlohmann::json oscNamespaceJson(const std::vector<OscAddressInfo>& commands) {
   auto describe = [](const OscAddressInfo& a, bool input) {
     nlohmann::json j = {{"address", a.address},
                         {"types", a.types},
@@ -284,6 +284,7 @@ nlohmann::json oscNamespaceJson() {
   };
   nlohmann::json in = nlohmann::json::array();
   for (const auto& a : oscInputAddresses()) in.push_back(describe(a, true));
+  for (const auto& a : commands) in.push_back(describe(a, true));
   nlohmann::json out = nlohmann::json::array();
   for (const auto& a : oscOutputAddresses()) out.push_back(describe(a, false));
   return {{"version", 1}, {"in", in}, {"out", out}};

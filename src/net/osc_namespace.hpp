@@ -53,6 +53,7 @@ Result<nlohmann::json> oscToControlParams(const OscMessage& message);
 std::vector<OscMessage> oscMessagesForEvent(std::string_view kind, const nlohmann::json& event);
 
 /// {"version":1,"in":[{address,types,param,kind,min,max,args,description}],"out":[...]}.
-nlohmann::json oscNamespaceJson();
+/// `commands` (the app's own addresses, e.g. recording) are listed in "in" with kind "command".
+nlohmann::json oscNamespaceJson(const std::vector<OscAddressInfo>& commands = {});
 
 }  // namespace auralis::net

@@ -155,6 +155,29 @@ void OscServer::refuse(const Error& error, const std::string& address, const voi
                                       {"address", address}});
 }
 
+void OscServer::setCommands(std::vector<OscCommand> commands) {
+  std::lock_guard lock(commandsMutex_);
+  commands_ = std::move(commands);
+}
+
+bool OscServer::handleCommand(const OscMessage& m, const void* from) {
+  std::lock_guard lock(commandsMutex_);
+  for (const auto& c : commands_) {
+    if (c.info.address != m.address || !c.handle) continue;
+    auto result = c.handle(m);
+    if (!result) {
+      refuse(result.error(), m.address, from);
+      return true;
+    }
+    counters_.applied.fetch_add(1, std::memory_order_relaxed);
+    if (auto reply = encodeOscMessage(
+            {"/auralis/ack", {oscString(m.address), oscString(result.value().dump())}}))
+      sendTo(reply.value(), from);
+    return true;
+  }
+  return false;
+}
+
 void OscServer::handleDatagram(std::span<const std::uint8_t> bytes, const void* from) {
   counters_.packets.fetch_add(1, std::memory_order_relaxed);
   auto messages = decodeOscPacket(bytes);
@@ -163,6 +186,7 @@ void OscServer::handleDatagram(std::span<const std::uint8_t> bytes, const void* 
     return;
   }
   for (const auto& m : messages.value()) {
+    if (handleCommand(m, from)) continue;
     auto params = oscToControlParams(m);
     if (!params) {
       refuse(params.error(), m.address, from);

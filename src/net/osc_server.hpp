@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <thread>
@@ -26,6 +27,8 @@
 #include "control/controller.hpp"
 #include "control/event_bus.hpp"
 #include "core/result.hpp"
+#include "net/osc_codec.hpp"
+#include "net/osc_namespace.hpp"
 
 namespace auralis::net {
 
@@ -53,6 +56,15 @@ struct OscCounters {
   std::atomic<std::uint64_t> heldOverflow{0};  // events sent early: hold queue full
 };
 
+/// An address the app handles itself, outside the control vocabulary (recording
+/// start/stop). `handle` runs on the OSC thread and must not block for long; its
+/// result is answered to the sender as /auralis/ack (address, result as JSON text),
+/// an error like any refused message (/auralis/error, `osc_error`).
+struct OscCommand {
+  OscAddressInfo info;
+  std::function<Result<nlohmann::json>(const OscMessage&)> handle;
+};
+
 /// Parses "host:port" (host a name or IPv4 address). Any non-real-time thread.
 Result<std::pair<std::string, std::uint16_t>> parseOscTarget(const std::string& text);
 
@@ -70,6 +82,10 @@ class OscServer {
   /// Owner thread. Stops and joins the thread, closes the socket. Idempotent.
   void stop();
 
+  /// Any thread. Replaces the app's command addresses (empty: none); a message
+  /// being handled finishes first, so the old handlers are unused once this returns.
+  void setCommands(std::vector<OscCommand> commands);
+
   /// The bound UDP port (useful with port 0). Any thread.
   std::uint16_t port() const { return port_.load(std::memory_order_relaxed); }
   /// Any thread.
@@ -80,6 +96,8 @@ class OscServer {
  private:
   void run();
   void handleDatagram(std::span<const std::uint8_t> bytes, const void* from);
+  /// True when `m` is one of the app's commands (handled, answered or refused).
+  bool handleCommand(const OscMessage& m, const void* from);
   void refuse(const Error& error, const std::string& address, const void* from);
   void followEvents();
   void sendTo(const std::vector<std::uint8_t>& bytes, const void* address);
@@ -88,6 +106,8 @@ class OscServer {
   OscCounters counters_;
   std::atomic<std::uint16_t> port_{0};
   std::atomic<bool> stop_{false};
+  std::mutex commandsMutex_;  // held while a command runs: setCommands waits for it
+  std::vector<OscCommand> commands_;
   std::thread thread_;
 };
 
