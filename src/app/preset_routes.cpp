@@ -40,10 +40,9 @@ net::ExtraRoute presetRoutes(PresetService& service,
                              std::function<void(const nlohmann::json&)> onLoaded) {
   return {std::string(kPrefix),
           [&service, onLoaded](const net::HttpRequest& req) -> std::optional<net::HttpResponse> {
-            std::string_view path(req.target);
-            path = path.substr(0, path.find('?'));
-            if (!path.starts_with(kPrefix)) return std::nullopt;
-            std::string_view rest = path.substr(kPrefix.size());
+            const auto under = net::pathUnder(req, kPrefix);
+            if (!under) return std::nullopt;
+            std::string_view rest = *under;
             if (rest.empty() || rest == "/") {
               if (req.method == "GET") {
                 auto all = service.list();
@@ -53,7 +52,6 @@ net::ExtraRoute presetRoutes(PresetService& service,
               if (req.method == "POST") return create(service, req);
               return fail(makeError("method_not_allowed", "use GET or POST"));
             }
-            if (rest.front() != '/') return std::nullopt;
             rest.remove_prefix(1);
             std::string_view action;
             if (rest.ends_with("/load")) {

@@ -66,10 +66,9 @@ int httpStatusFor(const Error& e) {
 net::ExtraRoute recordingRoutes(RecordingService& service) {
   return {std::string(kPrefix),
           [&service](const net::HttpRequest& req) -> std::optional<net::HttpResponse> {
-            std::string_view path(req.target);
-            path = path.substr(0, path.find('?'));
-            if (!path.starts_with(kPrefix)) return std::nullopt;
-            std::string_view rest = path.substr(kPrefix.size());
+            const auto under = net::pathUnder(req, kPrefix);
+            if (!under) return std::nullopt;
+            std::string_view rest = *under;
             if (rest.empty() || rest == "/") {
               if (req.method == "GET") {
                 auto all = service.list();
@@ -79,7 +78,6 @@ net::ExtraRoute recordingRoutes(RecordingService& service) {
               if (req.method == "POST") return start(service, req);
               return fail(makeError("method_not_allowed", "use GET or POST"));
             }
-            if (rest.front() != '/') return std::nullopt;  // e.g. /api/v1/recordingsX
             rest.remove_prefix(1);
             const auto slash = rest.find('/');
             const std::string id(rest.substr(0, slash));

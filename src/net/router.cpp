@@ -34,6 +34,15 @@ int hexValue(char c) {
 
 }  // namespace
 
+std::optional<std::string_view> pathUnder(const HttpRequest& request, std::string_view prefix) {
+  std::string_view path(request.target);
+  path = path.substr(0, path.find('?'));
+  if (!path.starts_with(prefix)) return std::nullopt;
+  const std::string_view rest = path.substr(prefix.size());
+  if (!rest.empty() && rest.front() != '/') return std::nullopt;
+  return rest;
+}
+
 HttpResponse jsonResponse(int status, const nlohmann::json& body) {
   HttpResponse r;
   r.status = status;

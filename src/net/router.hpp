@@ -129,6 +129,11 @@ class Router {
   std::filesystem::path canonicalRoot_;
 };
 
+/// What follows `prefix` in the request's path (query left out): "" or "/rest", or
+/// nullopt when the path is not under the prefix ("/api/v1/recordingsX" is not under
+/// "/api/v1/recordings"). For ExtraRoute handlers.
+std::optional<std::string_view> pathUnder(const HttpRequest& request, std::string_view prefix);
+
 /// A JSON response (application/json, not cached); invalid UTF-8 in strings is replaced.
 HttpResponse jsonResponse(int status, const nlohmann::json& body);
 /// A JSON error response {"error":{"code","message","field"}}.

@@ -41,7 +41,9 @@ TEST_CASE("the guard catches an allocation and a free inside the audio callback"
 
 #ifdef AURALIS_RTSAN_BUILD
 namespace {
-void allocatesInRealtimeContext() noexcept AURALIS_NONBLOCKING { gEscape = std::malloc(16); }
+void allocatesInRealtimeContext() noexcept AURALIS_NONBLOCKING {
+  gEscape = std::malloc(16);
+}
 }  // namespace
 
 TEST_CASE("RealtimeSanitizer build: an allocation in a nonblocking function kills the process") {
@@ -62,22 +64,29 @@ TEST_CASE("offline: the whole ensemble path renders thousands of blocks without 
     CAPTURE(block);
     engine::Engine engine;
     engine.prepare(engine::ensembleEngineConfig(kRate, block));
-    engine.masterTap().setEnabled(true);  // nobody reads it: it fills, then drops (counted)
-    engine.inputTap().setEnabled(true);
+    // Every tap on and nobody reading: each fills, then drops (counted). The
+    // applied-command log records every command: its push runs under the guard.
+    for (std::size_t t = 0; t < engine::kTapCount; ++t)
+      engine.tap(static_cast<engine::TapId>(t)).setEnabled(true);
+    engine.setCommandLog(true);
     ensemble::Ensemble ensemble(busyEnsemble(7));
     DirectSink sink(engine);
     std::uint64_t n = 0;
     const double seconds = 4000.0 * block / kRate > 40.0 ? 40.0 : 4000.0 * block / kRate;
     resetGuard();
-    auto stats = io::renderOffline(engine, {seconds, block, ""}, [&](std::int64_t start, int frames) {
-      ensemble.planUntil(start + frames + 12000, sink);
-      engine.postCommand(cyclingCommand(n++));
-      if (n % 200 == 0) postStealingBurst(engine, start + frames);
-    });
+    auto stats =
+        io::renderOffline(engine, {seconds, block, ""}, [&](std::int64_t start, int frames) {
+          ensemble.planUntil(start + frames + 12000, sink);
+          engine.postCommand(cyclingCommand(n++));
+          if (n % 200 == 0) postStealingBurst(engine, start + frames);
+        });
     REQUIRE(stats.ok());
     requireNoAudioThreadAllocation();
     CHECK(engine.metrics().notesStarted.load() > 1000);
-    CHECK(engine.masterTap().drops() > 0);  // the drop path ran too
+    for (std::size_t t = 0; t < engine::kTapCount; ++t)
+      CHECK(engine.tap(static_cast<engine::TapId>(t)).drops() > 0);  // the drop path ran too
+    engine::AppliedCommand logged;
+    CHECK(engine.popAppliedCommand(logged));  // the log's push ran on the audio thread
     CHECK(engine.metrics().nanEvents.load() == 0);
   }
 }

@@ -211,3 +211,16 @@ TEST_CASE("static files answer Range requests with 206, 416 and Content-Range") 
   CHECK(whole.file->length == std::string("console.log(1)").size());
   CHECK(fileResponse(plain, f.root / "nope.bin", "x").status == 404);
 }
+
+TEST_CASE("pathUnder splits a feature's path and refuses look-alike prefixes") {
+  auralis::net::HttpRequest r;
+  r.target = "/api/v1/recordings/abc/stop?x=1";
+  CHECK(auralis::net::pathUnder(r, "/api/v1/recordings") ==
+        std::optional<std::string_view>("/abc/stop"));
+  r.target = "/api/v1/recordings";
+  CHECK(auralis::net::pathUnder(r, "/api/v1/recordings") == std::optional<std::string_view>(""));
+  r.target = "/api/v1/recordingsX";
+  CHECK_FALSE(auralis::net::pathUnder(r, "/api/v1/recordings"));
+  r.target = "/api/v1/presets";
+  CHECK_FALSE(auralis::net::pathUnder(r, "/api/v1/recordings"));
+}
