@@ -16,7 +16,10 @@ from osc_support import Server, wait_for
 @unittest.skipUnless(shutil.which("jackd") and shutil.which("jack_midi_dump"), "needs jackd2")
 class JackMidi(unittest.TestCase):
     def setUp(self):
-        self.name = "auralis-midi-%d" % os.getpid()
+        # A fixed name, not one per process: jackd frees a dead server's registry slot
+        # only for a new server of the same name, and its registry holds 8 (see
+        # tests/rt/dummy_jack_server.hpp).
+        self.name = "auralis-midi-test"
         self.env = {**os.environ, "JACK_DEFAULT_SERVER": self.name, "JACK_NO_AUDIO_RESERVATION": "1"}
         self.procs = []
         self.jackd = self.spawn(["jackd", "--no-realtime", "-n", self.name, "-d", "dummy",
