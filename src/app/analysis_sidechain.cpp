@@ -1,4 +1,5 @@
 #include "app/analysis_sidechain.hpp"
+#include "core/thread_name.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -53,7 +54,10 @@ void AnalysisSideChain::start() {
   if (running_.exchange(true)) return;
   engine_.tap(input_.tap).setEnabled(true);
   engine_.tap(master_.tap).setEnabled(true);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::nameThisThread("au-analysis");
+    run();
+  });
 }
 
 void AnalysisSideChain::stop() {

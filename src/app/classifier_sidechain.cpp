@@ -1,4 +1,5 @@
 #include "app/classifier_sidechain.hpp"
+#include "core/thread_name.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -39,7 +40,10 @@ void ClassifierSideChain::registerMetrics(obs::Registry& registry) {
 
 void ClassifierSideChain::start() {
   if (running_.exchange(true)) return;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::nameThisThread("au-classifier");
+    run();
+  });
 }
 
 void ClassifierSideChain::stop() {

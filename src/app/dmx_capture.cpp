@@ -1,4 +1,5 @@
 #include "app/dmx_capture.hpp"
+#include "core/thread_name.hpp"
 
 #include <algorithm>
 #include <array>
@@ -71,7 +72,10 @@ Status DmxCapture::begin(const std::string& path, std::int64_t fromSample) {
   drops_.store(0, std::memory_order_relaxed);
   session_.fetch_add(1, std::memory_order_relaxed);
   stop_.store(false, std::memory_order_relaxed);
-  writer_ = std::thread([this] { writeLoop(); });
+  writer_ = std::thread([this] {
+    core::nameThisThread("au-dmx-capture");
+    writeLoop();
+  });
   capturing_.store(true, std::memory_order_release);
   return Ok{};
 }

@@ -1,4 +1,5 @@
 #include "app/engine_monitor.hpp"
+#include "core/thread_name.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -9,7 +10,10 @@ namespace auralis::app {
 
 void EngineMonitor::start() {
   stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::nameThisThread("au-monitor");
+    run();
+  });
 }
 
 void EngineMonitor::stop() {

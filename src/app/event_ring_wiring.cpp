@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "core/thread_name.hpp"
 #include "music/key.hpp"
 
 namespace auralis::app {
@@ -155,7 +156,10 @@ Result<std::unique_ptr<EventRingWiring>> EventRingWiring::start(const Config& co
     }
     wake->cv.notify_one();
   });
-  w->thread_ = std::thread([self] { self->run(); });
+  w->thread_ = std::thread([self] {
+    core::nameThisThread("au-event-ring");
+    self->run();
+  });
   return w;
 }
 

@@ -1,4 +1,5 @@
 #include "app/human_follower.hpp"
+#include "core/thread_name.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -76,7 +77,10 @@ void HumanFollower::registerMetrics(obs::Registry& registry) const {
 void HumanFollower::start() {
   if (thread_.joinable()) return;
   stop_.store(false);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::nameThisThread("au-follower");
+    run();
+  });
 }
 
 void HumanFollower::stop() {

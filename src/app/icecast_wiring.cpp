@@ -1,4 +1,5 @@
 #include "app/icecast_wiring.hpp"
+#include "core/thread_name.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -40,7 +41,10 @@ Result<std::unique_ptr<IcecastWiring>> IcecastWiring::start(const Config& config
                      [s] { return static_cast<double>(s->droppedPackets()); });
   w->source_->start();
   spdlog::info("icecast: sending Ogg/Opus to {} as {}", ic.url, ic.user);
-  w->watcher_ = std::thread([raw = w.get()] { raw->watch(); });
+  w->watcher_ = std::thread([raw = w.get()] {
+    core::nameThisThread("au-icecast-watch");
+    raw->watch();
+  });
   return w;
 }
 

@@ -1,4 +1,5 @@
 #include "app/loudness_control.hpp"
+#include "core/thread_name.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -62,7 +63,10 @@ LoudnessControl::~LoudnessControl() {
 
 void LoudnessControl::start() {
   if (running_.exchange(true)) return;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::nameThisThread("au-loudness");
+    run();
+  });
 }
 
 void LoudnessControl::stop() {

@@ -25,6 +25,17 @@ obs::HistogramSnapshot callbackSnapshot(const engine::CallbackHistogram& h) {
 
 }  // namespace
 
+void registerEnsembleMetrics(obs::Registry& r, const ensemble::EnsembleRunner& runner) {
+  r.counterFn("auralis_ensemble_bars_total", "Bars the ensemble has planned", {},
+              [&runner] { return static_cast<double>(runner.barCount()); });
+  r.counterFn("auralis_ensemble_late_wakes_total",
+              "Times the planner woke behind the playhead and skipped ahead", {},
+              [&runner] { return static_cast<double>(runner.lateWakes()); });
+  r.counterFn("auralis_ensemble_dropped_notes_total",
+              "Planned notes the engine's note queue had no room for", {},
+              [&runner] { return static_cast<double>(runner.droppedNotes()); });
+}
+
 void registerEngineMetrics(obs::Registry& r, const engine::Engine& e) {
   const auto& m = e.metrics();
   r.histogramFn("auralis_audio_callback_seconds", "Time the audio callback took per block", {},

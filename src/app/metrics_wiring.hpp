@@ -4,6 +4,7 @@
 
 #include "app/loudness_control.hpp"
 #include "engine/engine.hpp"
+#include "ensemble/ensemble_runner.hpp"
 #include "net/server.hpp"
 #include "obs/metrics.hpp"
 #include "stream/broadcaster.hpp"
@@ -11,6 +12,9 @@
 namespace auralis::app {
 
 void registerEngineMetrics(obs::Registry& registry, const engine::Engine& engine);
+/// auralis_ensemble_bars_total, auralis_ensemble_late_wakes_total (the planner fell
+/// behind the playhead and skipped ahead) and auralis_ensemble_dropped_notes_total.
+void registerEnsembleMetrics(obs::Registry& registry, const ensemble::EnsembleRunner& runner);
 void registerServerMetrics(obs::Registry& registry, const net::Server& server,
                            const stream::Broadcaster* broadcaster);
 /// auralis_client_underruns_total, auralis_client_buffer_seconds and

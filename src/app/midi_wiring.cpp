@@ -1,4 +1,5 @@
 #include "app/midi_wiring.hpp"
+#include "core/thread_name.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -80,7 +81,10 @@ std::unique_ptr<MidiWiring> MidiWiring::start(const Config& config, const engine
   w->describe_ = "midi: notes" + std::string(s.clock ? " and clock" : "") + " out on " +
                  (api == "jack" ? "JACK MIDI" : "ALSA") +
                  " port auralis:" + config.getString("midi.port_name");
-  w->thread_ = std::thread([p = w.get()] { p->run(); });
+  w->thread_ = std::thread([p = w.get()] {
+    core::nameThisThread("au-midi-out");
+    p->run();
+  });
   return w;
 }
 

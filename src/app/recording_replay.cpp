@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -60,6 +61,33 @@ Result<control::ControlParams> paramsFrom(const nlohmann::json& j) {
   auto patch = control::parseControlParams(j);
   if (!patch) return patch.error();
   return control::applyPatch(control::ControlParams{}, patch.value());
+}
+
+/// For each note, the block before which a replay must not post it: the block a
+/// NoteLate record says it landed on live (records come in the notes' order), else
+/// no limit.
+std::vector<std::int64_t> lateNoteBlocks(const std::vector<music::NoteEvent>& notes,
+                                         const std::vector<engine::AppliedCommand>& log) {
+  std::vector<std::int64_t> hold(notes.size(), std::numeric_limits<std::int64_t>::min());
+  std::size_t next = 0;
+  for (const auto& entry : log) {
+    const auto& c = entry.command;
+    if (c.type != engine::CommandType::NoteLate) continue;
+    const auto start = entry.blockStart - static_cast<std::int64_t>(c.value);
+    for (std::size_t i = next; i < notes.size(); ++i) {
+      const auto& note = notes[i];
+      if (note.startSample == start && note.pitch == c.param &&
+          static_cast<std::uint8_t>(note.channel) == c.channel &&
+          static_cast<std::uint8_t>(note.instrument) == c.instrument) {
+        hold[i] = entry.blockStart;
+        next = i + 1;
+        break;
+      }
+    }
+  }
+  // A note after a held one reached the live engine no earlier.
+  for (std::size_t i = 1; i < hold.size(); ++i) hold[i] = std::max(hold[i], hold[i - 1]);
+  return hold;
 }
 
 int fail(const Error& e, int code = 1) {
@@ -144,8 +172,11 @@ int runReplay(const Config& config, const RenderOptions& options) {
   io::AudioFileWriter writer;
   if (auto r = writer.open(options.out, static_cast<int>(rate)); !r) return fail(r.error(), 2);
 
-  // Notes go in a little ahead of their time, as the live ensemble sent them.
+  // Notes go in a little ahead of their time, as the live ensemble sent them; one
+  // that reached the live engine late is held back to the block it landed on, and
+  // the notes after it with it, so the engine sees them in the live order.
   const auto lookahead = static_cast<std::int64_t>(0.25 * rate);
+  const auto holdUntil = lateNoteBlocks(notes, engineCommands);
   std::size_t nextNote = 0, nextState = 0, nextCommand = 0;
   std::vector<float> left(static_cast<std::size_t>(block)), right(left.size()),
       interleaved(2 * left.size());
@@ -156,8 +187,11 @@ int runReplay(const Config& config, const RenderOptions& options) {
     const std::int64_t pos = engine.position();
     const int n = block;  // the live backend's block, even past the end: same splits
     if (exact) {
-      while (nextCommand < engineCommands.size() && engineCommands[nextCommand].blockStart <= pos)
-        if (!engine.postCommand(engineCommands[nextCommand++].command)) ++refused;
+      for (; nextCommand < engineCommands.size() && engineCommands[nextCommand].blockStart <= pos;
+           ++nextCommand) {
+        const auto& c = engineCommands[nextCommand].command;
+        if (c.type != engine::CommandType::NoteLate && !engine.postCommand(c)) ++refused;
+      }
     } else {
       while (const auto* tapped = loudnessTap.front()) {
         float trim = 0.0F;
@@ -167,7 +201,8 @@ int runReplay(const Config& config, const RenderOptions& options) {
       while (nextState < states.size() && states[nextState].sample <= pos)
         postMixCommands(engine, states[nextState++].params);
     }
-    while (nextNote < notes.size() && notes[nextNote].startSample < pos + n + lookahead)
+    while (nextNote < notes.size() && notes[nextNote].startSample < pos + n + lookahead &&
+           holdUntil[nextNote] <= pos)
       if (!engine.postNote(notes[nextNote++])) ++refused;
     engine.process(nullptr, 0, out, n);
     // Keep only the frames the recording covers.

@@ -202,10 +202,10 @@ Status RecordingService::writeBundle(const Active& active, const store::Recordin
       log_ != nullptr ? log_->engineCommands() : std::vector<engine::AppliedCommand>{};
   const bool exactCommands =
       log_ != nullptr && log_->logsEngineCommands() && log_->engineCommandDrops() == 0;
-  // A note that reached the engine after its start played late live and would
-  // play on time in a replay: such a session cannot be re-rendered exactly.
+  // Late notes are in the engine command log (NoteLate), so a replay plays them
+  // just as late; the count is kept for the reader.
   const auto lateNotes = engine_.metrics().lateNotes.load(std::memory_order_relaxed);
-  const bool complete = log_ != nullptr && log_->complete() && exactCommands && lateNotes == 0;
+  const bool complete = log_ != nullptr && log_->complete() && exactCommands;
   nlohmann::json manifest = {
       {"format", "auralis-session-bundle"},
       {"version", 1},

@@ -159,6 +159,7 @@ int runServe(const Config& config, const ServeOptions& options) {
   obs::Registry registry;
   obs::addProcessMetrics(registry);
   registerEngineMetrics(registry, engine);
+  registerEnsembleMetrics(registry, runner);
   AnalysisSideChain analysisChain(engine,
                                   bus);  // meters, spectrum, analysis; stops itself on return
   analysisChain.registerMetrics(registry);

@@ -1,4 +1,5 @@
 #include "app/stream_sidechain.hpp"
+#include "core/thread_name.hpp"
 
 #include <chrono>
 
@@ -7,7 +8,10 @@ namespace auralis::app {
 void StreamSideChain::start() {
   engine_.masterTap().setEnabled(true);
   running_ = true;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::nameThisThread("au-stream");
+    run();
+  });
 }
 
 void StreamSideChain::stop() {

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "analysis/loudness_meter.hpp"
+#include "core/thread_name.hpp"
 #include "io/media_decoder.hpp"
 #include "store/recordings_repo.hpp"
 #include "store/sources_repo.hpp"
@@ -82,7 +83,10 @@ UploadService::UploadService(store::Database& db, const std::string& dataDir,
   std::filesystem::remove_all(tmpDir_, ec);  // leftovers of a crash mid-upload
   std::filesystem::create_directories(tmpDir_, ec);
   if (ec) spdlog::warn("uploads: cannot create {}: {}", tmpDir_.string(), ec.message());
-  worker_ = std::thread([this] { run(); });
+  worker_ = std::thread([this] {
+    core::nameThisThread("au-upload");
+    run();
+  });
 }
 
 UploadService::~UploadService() {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "control/messages.hpp"
+#include "core/thread_name.hpp"
 #include "voice/command_grammar.hpp"
 
 namespace auralis::app {
@@ -93,7 +94,10 @@ Status VoiceSideChain::start() {
   engine_.tap(engine::TapId::InputVoice).setEnabled(true);
   engine_.tap(engine::TapId::MasterEcho).setEnabled(true);
   running_ = true;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::nameThisThread("au-voice");
+    run();
+  });
   return Ok{};
 }
 

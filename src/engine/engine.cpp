@@ -155,6 +155,8 @@ void Engine::applyCommand(const EngineCommand& c) noexcept {
       master_.setTrimDb(c.value);
       metrics_.loudnessTrimDb.store(master_.trimDb(), std::memory_order_relaxed);
       break;
+    case CommandType::NoteLate:
+      return;  // a log record, not a command
   }
   metrics_.commandsApplied.fetch_add(1, std::memory_order_relaxed);
 }
@@ -167,9 +169,17 @@ void Engine::drainNotes(std::int64_t blockStart, std::int64_t /*blockEnd*/) noex
     e.note = note;
     e.sample = note.startSample;
     if (e.sample < blockStart) {
-      // A late note still plays, at the first sample we can give it.
+      // A late note still plays, at the first sample we can give it; the log says
+      // so, so a replay can make it just as late.
       e.sample = blockStart;
       metrics_.lateNotes.fetch_add(1, std::memory_order_relaxed);
+      if (logCommands_.load(std::memory_order_relaxed)) {
+        const EngineCommand late{CommandType::NoteLate, static_cast<std::uint8_t>(note.channel),
+                                 static_cast<std::uint8_t>(note.instrument), note.pitch,
+                                 static_cast<float>(blockStart - note.startSample)};
+        if (!appliedCommands_->tryPush({blockStart, late}))
+          commandLogDrops_.fetch_add(1, std::memory_order_relaxed);
+      }
     }
     if (!scheduler_.push(e)) metrics_.droppedNotes.fetch_add(1, std::memory_order_relaxed);
   }

@@ -26,6 +26,10 @@ enum class CommandType : std::uint8_t {
   FadeOut,            // master fade to silence (stop); Engine::fadedOut() turns true
   LoudnessTrim,       // value: dB, pre-limiter, ramped (the loudness normalisation loop)
   RespondToOnsets,    // value 0 or 1: an input onset starts an answer on the Response channel
+  // Never posted, only logged: a note the engine drained after its start sample and so
+  // started at the block's first sample. channel and instrument are the note's, param its
+  // pitch, value how many samples late it was; a replay holds that note back to this block.
+  NoteLate,
 };
 
 struct EngineCommand {

@@ -1,4 +1,5 @@
 #include "ensemble/ensemble_runner.hpp"
+#include "core/thread_name.hpp"
 
 #include <cmath>
 #include <exception>
@@ -27,7 +28,10 @@ void EnsembleRunner::start() {
     stopRequested_ = false;
   }
   running_.store(true, std::memory_order_release);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::nameThisThread("au-ensemble");
+    run();
+  });
 }
 
 void EnsembleRunner::stop() {

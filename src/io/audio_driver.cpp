@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "core/thread_name.hpp"
 #include "io/clock_backend.hpp"
 #include "io/jack_backend.hpp"
 #include "io/rtaudio_backend.hpp"
@@ -10,18 +11,24 @@ namespace auralis::io {
 
 std::string_view backendName(BackendKind kind) {
   switch (kind) {
-    case BackendKind::Clock: return "clock";
-    case BackendKind::Jack: return "jack";
-    case BackendKind::RtAudio: return "rtaudio";
+    case BackendKind::Clock:
+      return "clock";
+    case BackendKind::Jack:
+      return "jack";
+    case BackendKind::RtAudio:
+      return "rtaudio";
   }
   return "unknown";
 }
 
 std::unique_ptr<AudioBackend> makeBackend(BackendKind kind) {
   switch (kind) {
-    case BackendKind::Clock: return std::make_unique<ClockBackend>();
-    case BackendKind::Jack: return std::make_unique<JackBackend>();
-    case BackendKind::RtAudio: return std::make_unique<RtAudioBackend>();
+    case BackendKind::Clock:
+      return std::make_unique<ClockBackend>();
+    case BackendKind::Jack:
+      return std::make_unique<JackBackend>();
+    case BackendKind::RtAudio:
+      return std::make_unique<RtAudioBackend>();
   }
   return nullptr;
 }
@@ -41,7 +48,10 @@ Status AudioDriver::start(const DriverConfig& config,
     auto started = startClock(opened.error().message);
     if (!started) return started;
     stopping_ = false;
-    watchdog_ = std::thread([this] { watch(); });
+    watchdog_ = std::thread([this] {
+      core::nameThisThread("au-watchdog");
+      watch();
+    });
     return Ok{};
   }
   prepareEngine(backend->sampleRate(), backend->blockFrames());
@@ -55,7 +65,10 @@ Status AudioDriver::start(const DriverConfig& config,
     state_.blockFrames = backend_->blockFrames();
   }
   stopping_ = false;
-  watchdog_ = std::thread([this] { watch(); });
+  watchdog_ = std::thread([this] {
+    core::nameThisThread("au-watchdog");
+    watch();
+  });
   return Ok{};
 }
 
@@ -94,7 +107,8 @@ void AudioDriver::watch() {
       std::lock_guard lock(mutex_);
       old = std::move(backend_);
     }
-    const std::string reason = std::string(backendName(old->kind())) + " device lost; playing on the clock backend";
+    const std::string reason =
+        std::string(backendName(old->kind())) + " device lost; playing on the clock backend";
     old->stop();
     old.reset();
     if (!config_.fallbackToClock) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/thread_name.hpp"
 #include "io/realtime_thread.hpp"
 
 namespace auralis::io {
@@ -34,7 +35,10 @@ Status ClockBackend::open(const BackendConfig& config) {
 
 Status ClockBackend::start(engine::Engine& engine) {
   if (running_.exchange(true)) return makeError("internal", "clock backend already running");
-  thread_ = std::thread([this, &engine] { run(engine); });
+  thread_ = std::thread([this, &engine] {
+    core::nameThisThread("au-audio");
+    run(engine);
+  });
   return Ok{};
 }
 

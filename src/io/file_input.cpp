@@ -1,4 +1,5 @@
 #include "io/file_input.hpp"
+#include "core/thread_name.hpp"
 
 #include <sndfile.h>
 
@@ -25,7 +26,10 @@ Result<std::unique_ptr<FileInput>> FileInput::open(const std::string& path, doub
   std::unique_ptr<FileInput> input(
       new FileInput(file, info.channels, static_cast<double>(info.samplerate), engineRate, loop));
   input->running_.store(true);
-  input->worker_ = std::thread([raw = input.get()] { raw->run(); });
+  input->worker_ = std::thread([raw = input.get()] {
+    core::nameThisThread("au-file-input");
+    raw->run();
+  });
   return input;
 }
 

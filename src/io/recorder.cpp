@@ -1,4 +1,5 @@
 #include "io/recorder.hpp"
+#include "core/thread_name.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -38,7 +39,10 @@ Result<std::unique_ptr<Recorder>> Recorder::start(engine::Engine& engine, Record
   r->firstPosition_ = engine.position();
   engine.tap(engine::TapId::MasterRecord).setEnabled(true);
   if (r->input_.file) engine.tap(engine::TapId::InputRecord).setEnabled(true);
-  r->thread_ = std::thread([p = r.get()] { p->run(); });
+  r->thread_ = std::thread([p = r.get()] {
+    core::nameThisThread("au-recorder");
+    p->run();
+  });
   return r;
 }
 

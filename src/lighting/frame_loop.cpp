@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/thread_name.hpp"
 #include "lighting/artnet.hpp"
 #include "lighting/sacn.hpp"
 
@@ -86,7 +87,10 @@ Status FrameLoop::start() {
     }
   }
   running_ = true;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::nameThisThread("au-lighting");
+    run();
+  });
   return Ok{};
 }
 

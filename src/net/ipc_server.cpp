@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "control/messages.hpp"
+#include "core/thread_name.hpp"
 
 namespace auralis::net {
 
@@ -88,7 +89,10 @@ Status IpcServer::start() {
   impl_->listenFd = fd;
   impl_->wakeFd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   running_ = true;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::nameThisThread("au-ipc");
+    run();
+  });
   return Ok{};
 }
 

@@ -14,6 +14,7 @@
 
 #include "control/messages.hpp"
 #include "control/params.hpp"
+#include "core/thread_name.hpp"
 #include "net/osc_codec.hpp"
 #include "net/osc_namespace.hpp"
 
@@ -117,7 +118,10 @@ Status OscServer::start() {
   if (s.bus != nullptr && !s.targets.empty())
     s.events = s.bus->subscribe({"generation_update", "analysis"}, 1024);
   stop_.store(false);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::nameThisThread("au-osc");
+    run();
+  });
   return Ok{};
 }
 

@@ -1,6 +1,7 @@
 // net::Server: the acceptor, the io threads and the shared state of the
 // sessions (server_impl.hpp). Sessions live in ws_session.cpp and
 // http_session.cpp; these are the only translation units that include Beast.
+#include "core/thread_name.hpp"
 #include "net/server_impl.hpp"
 
 namespace auralis::net {
@@ -123,6 +124,7 @@ Status Server::start() {
   im.accept();
   for (int i = 0; i < std::max(1, im.config.threads); ++i) {
     im.threads.emplace_back([&im] {
+      core::nameThisThread("au-net");
       for (;;) {
         try {
           im.ioc.run();

@@ -1,4 +1,5 @@
 #include "obs/rss_watch.hpp"
+#include "core/thread_name.hpp"
 
 #include <unistd.h>
 
@@ -64,7 +65,10 @@ void RssWatch::start() {
     std::lock_guard lock(mutex_);
     stopping_ = false;
   }
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::nameThisThread("au-rss");
+    run();
+  });
 }
 
 void RssWatch::stop() {

@@ -14,6 +14,7 @@
 #include <random>
 #include <vector>
 
+#include "core/thread_name.hpp"
 #include "stream/ogg_opus_muxer.hpp"
 
 namespace auralis::stream {
@@ -126,7 +127,10 @@ IcecastSource::~IcecastSource() {
 
 void IcecastSource::start() {
   if (running_.exchange(true)) return;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::nameThisThread("au-icecast");
+    run();
+  });
 }
 
 void IcecastSource::stop() {

@@ -17,6 +17,8 @@ import unittest
 import urllib.error
 import urllib.request
 
+import thread_stall
+
 BIN = os.environ.get("TEST_AURALIS_BIN", "build/src/app/auralis")
 
 
@@ -262,14 +264,19 @@ class Recordings(unittest.TestCase):
         status, _ = s.json("POST", "/api/v1/recordings/%s/stop" % rid)
         self.assertEqual(status, 409)
 
-    def record_bundle_and_replay(self):
-        """(live samples, replayed samples) of a bundle with a control change in the middle."""
+    def record_bundle_and_replay(self, stall_seconds=0.0):
+        """(live samples, replayed samples, manifest) of a bundle with a control change in the
+        middle; with stall_seconds, the ensemble thread is stopped that long after the change,
+        as a machine too loaded to schedule it would stall it."""
         s = self.start("--seed", "11")
         time.sleep(1.0)  # the recording starts well after sample 0: replay must cover the past
         _, r = s.json("POST", "/api/v1/recordings", {"format": "wav", "bundle": True}, expect=201)
         rid = r["id"]
         time.sleep(2.0)
         s.json("POST", "/api/v1/control", {"intensity": 0.95, "key": "F minor"}, expect=200)
+        if stall_seconds > 0:
+            time.sleep(1.0)
+            thread_stall.stall_thread(s.proc.pid, "au-ensemble", stall_seconds)
         time.sleep(3.0)
         _, row = s.json("POST", "/api/v1/recordings/%s/stop" % rid, expect=200)
         self.assertEqual(row["status"], "stopped")
@@ -295,17 +302,32 @@ class Recordings(unittest.TestCase):
         with open(out, "rb") as f:
             offline = wav_float_samples(f.read())
         self.assertEqual(len(offline), len(live))
-        return live, offline
+        return live, offline, manifest
 
-    def test_bundle_replays_bit_identically(self):
-        """A live recording that started mid-performance, with a control change in it,
-        re-rendered offline from its bundle: the same samples, bit for bit."""
-        live, offline = self.record_bundle_and_replay()
+    def assertSameSamples(self, live, offline):
         self.assertGreater(sum(abs(x) for x in array.array("f", live)), 0.0)
         if offline != live:
             first = next(i for i in range(0, len(live), 4) if live[i:i + 4] != offline[i:i + 4])
             self.fail("replay differs from the live recording from frame %d of %d"
                       % (first // 8, len(live) // 8))
+
+    def test_bundle_replays_bit_identically(self):
+        """A live recording that started mid-performance, with a control change in it,
+        re-rendered offline from its bundle: the same samples, bit for bit."""
+        live, offline, _ = self.record_bundle_and_replay()
+        self.assertSameSamples(live, offline)
+
+    def test_bundle_with_a_stalled_ensemble_replays_bit_identically(self):
+        """The ensemble thread stalled for longer than its 250 ms look-ahead: the audio plays
+        on, the planner skips ahead (counted), and the bundle still replays bit for bit."""
+        live, offline, manifest = self.record_bundle_and_replay(stall_seconds=0.8)
+        self.assertTrue(manifest["replayable"], manifest)
+        _, _, text = self.server.request("GET", "/metrics")
+        late = re.search(rb"^auralis_ensemble_late_wakes_total (\S+)$", text, re.M)
+        self.assertIsNotNone(late)
+        self.assertGreaterEqual(float(late.group(1)), 1)
+        self.assertEqual(manifest["gapFrames"], 0)
+        self.assertSameSamples(live, offline)
 
     def test_replay_of_a_missing_bundle_is_a_usage_error(self):
         p = subprocess.run([BIN, "render", "--replay", os.path.join(self.tmp.name, "none"),

@@ -1,4 +1,5 @@
 #include "engine/instruments/general_midi.hpp"
+#include "core/thread_name.hpp"
 
 #include <fluidsynth.h>
 
@@ -77,7 +78,10 @@ void GeneralMidiInstrument::prepare(const RenderSpec& spec) {
   audio_ = std::make_unique<SpscRing<Frame>>(
       static_cast<std::size_t>(kLookaheadFrames + kChunkFrames + spec.maxBlockFrames));
   running_.store(true, std::memory_order_release);
-  worker_ = std::thread([this] { workerLoop(); });
+  worker_ = std::thread([this] {
+    core::nameThisThread("au-gm-render");
+    workerLoop();
+  });
 }
 
 void GeneralMidiInstrument::noteOn(const NoteStart& note) noexcept {

@@ -246,3 +246,25 @@ TEST_CASE("the applied-command log stamps each command with the block it landed 
   CHECK_FALSE(e.popAppliedCommand(c));
   CHECK(e.commandLogDrops() == 0);
 }
+
+TEST_CASE("a late note is logged with its block and lateness, so a replay can match it") {
+  Engine e;
+  e.prepare(engine::testToneConfig(kRate, 256));
+  e.setCommandLog(true);
+  render(e, 1024, 256);
+  auto late = note(100, 4800);
+  late.pitch = 67;
+  REQUIRE(e.postNote(late));  // 924 samples in the past when the block at 1024 drains it
+  REQUIRE(e.postNote(note(2000, 4800)));  // on time: not logged
+  render(e, 2048, 256);
+  engine::AppliedCommand c;
+  REQUIRE(e.popAppliedCommand(c));
+  CHECK(c.blockStart == 1024);
+  CHECK(c.command.type == engine::CommandType::NoteLate);
+  CHECK(c.command.param == 67);
+  CHECK(c.command.channel == static_cast<std::uint8_t>(late.channel));
+  CHECK(c.command.instrument == static_cast<std::uint8_t>(late.instrument));
+  CHECK(c.command.value == 924.0F);
+  CHECK_FALSE(e.popAppliedCommand(c));
+  CHECK(e.metrics().commandsApplied.load() == 0);  // a record, not a command
+}
