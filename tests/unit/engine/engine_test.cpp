@@ -212,8 +212,12 @@ TEST_CASE("engine metrics count blocks, frames and deadline misses against the p
   CHECK(e.metrics().frames.load() == 2560);
   CHECK(e.position() == 2560);
   CHECK(e.metrics().callback.total() == 10);
-  CHECK(e.metrics().deadlineMisses.load() ==
-        0);  // rendering a test tone takes far less than 5.3 ms
+  // Whether a block misses depends on the machine's load (a timed claim belongs in
+  // bench/); what must hold is that misses are counted exactly when a block took
+  // longer than its period.
+  const double period = 256.0 / kRate;
+  CHECK((e.metrics().deadlineMisses.load() == 0) == (e.metrics().callback.maxSeconds() <= period));
+  CHECK(e.metrics().deadlineMisses.load() <= 10);
 }
 
 TEST_CASE("the applied-command log stamps each command with the block it landed on") {
