@@ -14,6 +14,7 @@ EnsembleRunner::EnsembleRunner(const EnsembleConfig& config, NoteSink& sink,
       lookahead_(options.lookaheadSamples > 0
                      ? options.lookaheadSamples
                      : static_cast<std::int64_t>(std::llround(config.sampleRate * 0.25))),
+      margin_(static_cast<std::int64_t>(std::llround(config.sampleRate * 0.03))),
       period_(options.period),
       latest_(ensemble_.params()) {}
 
@@ -117,11 +118,12 @@ void EnsembleRunner::wake() {
     ensemble_.setParams(*params);
   }
   const std::int64_t playhead = playhead_();
-  if (playhead > ensemble_.nextBarSample()) {
-    // Fell behind (a stall, or the clock jumped): start afresh at the playhead
-    // instead of sending a burst of late notes.
-    ensemble_.skipTo(playhead);
-    late_.fetch_add(1, std::memory_order_relaxed);
+  if (playhead + margin_ > ensemble_.nextBarSample()) {
+    // Fell behind (a stall, or the clock jumped), or the very first bar: start
+    // afresh a little after the playhead, so the audio thread, which renders on
+    // while this plans, has not passed the bar's first notes when they arrive.
+    ensemble_.skipTo(playhead + margin_);
+    if (ensemble_.barCount() > 0) late_.fetch_add(1, std::memory_order_relaxed);
   }
   ensemble_.planUntil(playhead + lookahead_, sink_);
   bars_.store(ensemble_.barCount(), std::memory_order_relaxed);

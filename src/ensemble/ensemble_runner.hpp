@@ -90,6 +90,7 @@ class EnsembleRunner {
   NoteSink& sink_;
   std::function<std::int64_t()> playhead_;
   std::int64_t lookahead_;
+  std::int64_t margin_;  // a fresh start lands this far after the playhead (30 ms)
   std::chrono::milliseconds period_;
 
   mutable std::mutex mailboxMutex_;  // guards the fields below up to the marker

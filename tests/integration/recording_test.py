@@ -318,9 +318,10 @@ class Recordings(unittest.TestCase):
         self.assertSameSamples(live, offline)
 
     def test_bundle_with_a_stalled_ensemble_replays_bit_identically(self):
-        """The ensemble thread stalled for longer than its 250 ms look-ahead: the audio plays
-        on, the planner skips ahead (counted), and the bundle still replays bit for bit."""
-        live, offline, manifest = self.record_bundle_and_replay(stall_seconds=0.8)
+        """The ensemble thread stalled for longer than a bar (2.67 s at 90 bpm) plus its
+        250 ms look-ahead: the audio plays on, the planner skips ahead (counted), and the
+        bundle still replays bit for bit."""
+        live, offline, manifest = self.record_bundle_and_replay(stall_seconds=3.2)
         self.assertTrue(manifest["replayable"], manifest)
         _, _, text = self.server.request("GET", "/metrics")
         late = re.search(rb"^auralis_ensemble_late_wakes_total (\S+)$", text, re.M)

@@ -60,8 +60,10 @@ TEST_CASE("EnsembleRunner plans against a playhead, takes params from another th
   runner.start();
   CHECK(runner.running());
   REQUIRE(waitFor([&] { return runner.barCount() >= 1; }));
-  // Planned just past playhead + 250 ms: one bar (128000 samples at 90 bpm).
-  CHECK(runner.plannedUntil() == 128000);
+  // The first bar starts 30 ms after the playhead (1440 samples), so none of its
+  // notes is late; planned just past playhead + 250 ms: one bar (128000 samples at 90 bpm).
+  CHECK(runner.plannedUntil() == 1440 + 128000);
+  CHECK(runner.lateWakes() == 0);  // a first start is not a fall behind
   CHECK(watcher.thread.load() != std::this_thread::get_id());
 
   // A control thread changes the tempo while the playhead moves.
