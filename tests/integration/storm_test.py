@@ -108,7 +108,6 @@ class ConnectionStorm(unittest.TestCase):
         for i in range(50):
             one_cycle(s.port, i)
         time.sleep(1.0)
-        fds0, threads0 = self.settle(10 ** 6, 10 ** 6)
         fds0, threads0, rss0 = s.fd_count(), s.thread_count(), s.rss_bytes()
         misses0 = s.metrics().get("auralis_audio_deadline_misses_total", 0.0)
 
@@ -137,7 +136,8 @@ class ConnectionStorm(unittest.TestCase):
         self.assertLessEqual(fds, fds0, "file descriptors leaked (%s)" % tally)
         self.assertLessEqual(threads, threads0, "threads leaked")
         rss = s.rss_bytes()
-        self.assertLess(rss - rss0, RSS_BOUND, "RSS grew %d KiB" % ((rss - rss0) // 1024))
+        if not fs.sanitized_build():  # ASan holds freed memory in quarantine
+            self.assertLess(rss - rss0, RSS_BOUND, "RSS grew %d KiB" % ((rss - rss0) // 1024))
         _, health = s.json("GET", "/health", expect=200)
         self.assertEqual(health["status"], "ok")
         m = s.metrics()
