@@ -47,7 +47,8 @@ std::string Sha256::hexDigest() {
 namespace {
 
 Error ioError(int err, const std::string& what) {
-  if (err == ENOSPC || err == EDQUOT)
+  // EFBIG: the file outgrew what the file system (or RLIMIT_FSIZE) allows: no room either.
+  if (err == ENOSPC || err == EDQUOT || err == EFBIG)
     return makeError("disk_full", "no space left on the device while " + what);
   return makeError("store_error", what + ": " + std::strerror(err));
 }

@@ -51,7 +51,7 @@ class UploadSpool {
   UploadSpool& operator=(const UploadSpool&) = delete;
 
   /// Appends `bytes`. Errors: `too_large` once the total would pass the limit,
-  /// `disk_full` on ENOSPC (or EDQUOT), `store_error` on any other write error.
+  /// `disk_full` on ENOSPC (or EDQUOT, EFBIG), `store_error` on any other write error.
   Status write(std::string_view bytes);
   /// Closes the file and ends the hash: call once, after the last write().
   Status close();

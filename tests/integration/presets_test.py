@@ -122,6 +122,7 @@ class DatabaseAtStart(unittest.TestCase):
                 r = self.run_serve(d)
                 self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
                 self.assertIn("locked", r.stderr)
+                self.assertIn(path, r.stderr)  # the message names the file
             finally:
                 holder.close()
 
