@@ -136,6 +136,9 @@ void UploadService::run() {
       spdlog::error("uploads: {}", e.what());
       response = fail(makeError("internal", std::string("the upload failed: ") + e.what()));
     }
+    // The temporary file (if still there) goes before the answer, so a client that
+    // looks right after a refusal finds nothing left.
+    job.spool.reset();
     job.done(std::move(response));
   }
 }
