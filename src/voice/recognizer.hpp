@@ -48,7 +48,7 @@ struct PocketsphinxConfig {
   /// Words the dictionary lacks: {word, phones} ("lydian", "L IH D IY AH N").
   std::vector<std::pair<std::string, std::string>> extraWords;
   /// Decoder options over the defaults, without the dash: {"lw", "6.5"}, {"beam", "1e-60"}.
-  /// The defaults are measured (docs/benchmarks.md, bench/voice/decoder_grid.sh): pocketsphinx's
+  /// The defaults are measured (docs/benchmarks.md, "Voice"): pocketsphinx's
   /// spectral noise removal smears the plosive bursts that tell "d" from "b" and "off" from
   /// "on" (+11 % of phrases without it), and 8 Gaussians per senone instead of 4 score the
   /// phones more finely (+4 %).
