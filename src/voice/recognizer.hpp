@@ -48,7 +48,12 @@ struct PocketsphinxConfig {
   /// Words the dictionary lacks: {word, phones} ("lydian", "L IH D IY AH N").
   std::vector<std::pair<std::string, std::string>> extraWords;
   /// Decoder options over the defaults, without the dash: {"lw", "6.5"}, {"beam", "1e-60"}.
-  std::vector<std::pair<std::string, std::string>> decoderArgs;
+  /// The defaults are measured (docs/benchmarks.md, "Voice"): pocketsphinx's
+  /// spectral noise removal smears the plosive bursts that tell "d" from "b" and "off" from
+  /// "on" (+11 % of phrases without it), and 8 Gaussians per senone instead of 4 score the
+  /// phones more finely (+4 %).
+  std::vector<std::pair<std::string, std::string>> decoderArgs = {{"remove_noise", "no"},
+                                                                  {"topn", "8"}};
   /// The final decodes the whole utterance again, normalised by its own cepstral mean. Off:
   /// measured +1/80 phrases for about +230 ms on the final (past the 500 ms goal).
   bool wholeUtteranceFinal = false;
