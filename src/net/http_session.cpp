@@ -130,13 +130,13 @@ void HttpSession::upgrade(http::request<http::string_body>&& req, const std::str
   const std::string origin(req[http::field::origin]);
   if (!server_.access.originAllowed(origin, std::string(req[http::field::host]))) {
     // Cross-site WebSocket hijacking: a page elsewhere must not drive this server.
-    return sendError(403, makeError("forbidden", "WebSocket connections from this origin are not "
-                                                 "allowed (server.allowed_origins)"));
+    return sendError(403, makeError("forbidden",
+                                    "WebSocket connections from this origin are not "
+                                    "allowed (server.allowed_origins)"));
   }
   HttpRequest credentials;
   credentials.target = target;
-  credentials.headers.emplace_back("Authorization",
-                                   std::string(req[http::field::authorization]));
+  credentials.headers.emplace_back("Authorization", std::string(req[http::field::authorization]));
   const std::string token = AccessPolicy::presentedToken(credentials);
   const bool authorized = server_.access.canControl(token);
   const bool listening = server_.access.canListen(token);

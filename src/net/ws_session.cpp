@@ -103,8 +103,7 @@ bool WsSession::handleAuth(const std::string& text) {
                        (!access.controlProtected() && !access.listeningProtected());
   if (!granted) {
     sendJson(control::makeErrorMessage(
-        makeError(control::codes::kUnauthorized, "that token opens nothing here", "token"),
-        reqId));
+        makeError(control::codes::kUnauthorized, "that token opens nothing here", "token"), reqId));
     return true;
   }
   authorized_ = authorized_ || control;
