@@ -20,6 +20,8 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+constexpr std::string_view kCookieName = "auralis_token";
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -107,7 +109,7 @@ std::optional<AccessDenied> AccessPolicy::checkHttp(const HttpRequest& request) 
     }
     return std::nullopt;
   }
-  if (path == "/health" || canListen(presentedToken(request))) return std::nullopt;
+  if (path == "/health" || canListenRequest(request)) return std::nullopt;
   return AccessDenied{401, makeError(control::codes::kUnauthorized,
                                      "this server needs Authorization: Bearer <token> or ?token= "
                                      "(server.listen_token)")};
@@ -133,6 +135,51 @@ std::string AccessPolicy::presentedToken(const HttpRequest& request) {
     rest = rest.substr(amp + 1);
   }
   return {};
+}
+
+std::string AccessPolicy::cookieToken(const HttpRequest& request) {
+  const std::string header = request.header("Cookie");
+  std::string_view cookies(header);
+  while (!cookies.empty()) {
+    const auto semi = cookies.find(';');
+    const std::string_view pair = trim(cookies.substr(0, semi));
+    if (pair.starts_with(kCookieName) && pair.size() > kCookieName.size() &&
+        pair[kCookieName.size()] == '=') {
+      auto decoded = Router::percentDecode(pair.substr(kCookieName.size() + 1));
+      return decoded ? *decoded : std::string();
+    }
+    if (semi == std::string_view::npos) break;
+    cookies.remove_prefix(semi + 1);
+  }
+  return {};
+}
+
+bool AccessPolicy::canListenRequest(const HttpRequest& request) const {
+  if (!listeningProtected()) return true;
+  const std::string cookie = cookieToken(request);
+  return canListen(presentedToken(request)) || (!cookie.empty() && canListen(cookie));
+}
+
+std::string AccessPolicy::listenCookie(const HttpRequest& request) const {
+  if (!listeningProtected() || isWrite(request.method)) return {};
+  const std::string_view target(request.target);
+  if (target.find("token=") == std::string_view::npos) return {};
+  HttpRequest queryOnly;
+  queryOnly.target = request.target;
+  const std::string token = presentedToken(queryOnly);
+  if (token.empty() || !canListen(token)) return {};
+  std::string value;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (const unsigned char c : token) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+      value += static_cast<char>(c);
+    } else {
+      value += '%';
+      value += kHex[c >> 4];
+      value += kHex[c & 15];
+    }
+  }
+  return std::string(kCookieName) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict";
 }
 
 bool AccessPolicy::isWrite(std::string_view method) {

@@ -76,6 +76,15 @@ class AccessPolicy {
   static std::string presentedToken(const HttpRequest& request);
   /// True for the methods that change state: anything but GET, HEAD and OPTIONS.
   static bool isWrite(std::string_view method);
+  /// The `auralis_token` cookie's value (percent-decoded), else "". A cookie
+  /// only ever opens listening: a browser sends it with any request, forged or not.
+  static std::string cookieToken(const HttpRequest& request);
+  /// Whether a read (or the /ws upgrade) may listen: its token or its cookie.
+  bool canListenRequest(const HttpRequest& request) const;
+  /// The Set-Cookie value that lets a browser page opened with `?token=T` load
+  /// its scripts and open /ws (HttpOnly, SameSite=Strict), or "" when the
+  /// request is not such a page load.
+  std::string listenCookie(const HttpRequest& request) const;
 
  private:
   AccessConfig config_;

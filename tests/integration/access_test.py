@@ -141,7 +141,7 @@ class ServerCase(unittest.TestCase):
         os.unlink(cls.config)
 
 
-class ControlTokenTest(ServerCase):
+class AccessControlTokenTest(ServerCase):
     config_lines = ['control_token = "%s"' % CONTROL,
                     'allowed_origins = "https://show.example.org"']
 
@@ -239,7 +239,7 @@ class ControlTokenTest(ServerCase):
         self.assertNotIn(CONTROL[4:12], logs)
 
 
-class ListenTokenTest(ServerCase):
+class AccessListenTokenTest(ServerCase):
     config_lines = ['control_token = "%s"' % CONTROL, 'listen_token = "%s"' % LISTEN]
 
     def test_reads_need_a_token_but_health_stays_open(self):
@@ -255,6 +255,30 @@ class ListenTokenTest(ServerCase):
         # The listen token never controls.
         self.assertEqual(request(self.port, "POST", "/api/v1/control?token=" + LISTEN, {},
                                  b'{"bpm":100}')[0], 401)
+
+    def test_a_page_opened_with_the_token_gets_a_listening_cookie(self):
+        status, headers_and_body = raw(self.port, (
+            "GET /?token=%s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" % LISTEN)
+            .encode())
+        self.assertIn(b" 200 ", status)
+        cookie = None
+        for line in headers_and_body.partition(b"\r\n\r\n")[0].split(b"\r\n"):
+            if line.lower().startswith(b"set-cookie:"):
+                cookie = line.split(b":", 1)[1].split(b";")[0].strip().decode()
+        self.assertIsNotNone(cookie)
+        self.assertIn("HttpOnly", headers_and_body.decode(errors="replace"))
+        self.assertEqual(request(self.port, "GET", "/index.html", {"Cookie": cookie})[0], 200)
+        self.assertEqual(request(self.port, "GET", "/index.html",
+                                 {"Cookie": "auralis_token=forged"})[0], 401)
+        # A cookie never controls, even one holding the control token.
+        self.assertEqual(request(self.port, "POST", "/api/v1/control",
+                                 {"Cookie": "auralis_token=" + CONTROL}, b'{"bpm":100}')[0], 401)
+
+        async def go():
+            async with websockets.connect("ws://127.0.0.1:%d/ws" % self.port,
+                                          extra_headers={"Cookie": cookie}) as ws:
+                await read_type(ws, "status")
+        run(go())
 
     def test_websocket_listens_after_auth(self):
         async def go():
@@ -278,7 +302,7 @@ class ListenTokenTest(ServerCase):
         run(go())
 
 
-class LimitsTest(ServerCase):
+class AccessLimitsTest(ServerCase):
     config_lines = ["max_connections_per_ip = 3", "limit_loopback_connections = true",
                     "header_timeout_seconds = 2", "body_timeout_seconds = 2",
                     "upload_min_bytes_per_second = 100000"]
@@ -377,7 +401,7 @@ class LimitsTest(ServerCase):
         s.close()
 
 
-class TraversalTest(ServerCase):
+class AccessTraversalTest(ServerCase):
     config_lines = []
 
     def test_names_from_outside_never_reach_a_path(self):
@@ -417,7 +441,7 @@ class TraversalTest(ServerCase):
             self.assertNotIn("escaped", f)
 
 
-class BindTest(unittest.TestCase):
+class AccessBindTest(unittest.TestCase):
     def serve(self, args, wait_for_listening):
         data = tempfile.mkdtemp(prefix="auralis-test-")
         proc = subprocess.Popen([BIN, "serve", "--port", "0", "--data-dir", data, *args],

@@ -32,8 +32,8 @@ TEST_CASE("access: the presented token comes from Bearer, else the query") {
   CHECK(AccessPolicy::presentedToken(request("GET", "/ws?notoken=abc")).empty());
   CHECK(AccessPolicy::presentedToken(request("GET", "/", {{"authorization", "Bearer  xyz "}})) ==
         "xyz");
-  CHECK(AccessPolicy::presentedToken(request("GET", "/", {{"Authorization", "Basic xyz"}}))
-            .empty());
+  CHECK(
+      AccessPolicy::presentedToken(request("GET", "/", {{"Authorization", "Basic xyz"}})).empty());
 }
 
 TEST_CASE("access: writes need the control token, reads stay open by default") {
@@ -79,9 +79,8 @@ TEST_CASE("access: origins: own origin, listed ones, or none") {
   CHECK_FALSE(p.originAllowed("http://127.0.0.1:9999", "127.0.0.1:8000"));
   CHECK_FALSE(p.originAllowed("null", "127.0.0.1:8000"));
   CHECK_FALSE(p.originAllowed("file://", "127.0.0.1:8000"));
-  auto denied =
-      p.checkHttp(request("POST", "/api/v1/control",
-                          {{"Origin", "http://evil.example"}, {"Host", "127.0.0.1:8000"}}));
+  auto denied = p.checkHttp(request(
+      "POST", "/api/v1/control", {{"Origin", "http://evil.example"}, {"Host", "127.0.0.1:8000"}}));
   REQUIRE(denied);
   CHECK(denied->status == 403);
   CHECK(denied->error.code == "forbidden");
@@ -102,4 +101,20 @@ TEST_CASE("access: token query parameters are redacted for logs") {
 TEST_CASE("access: origin lists split on commas") {
   CHECK(splitList(" http://a , https://b,,") == std::vector<std::string>{"http://a", "https://b"});
   CHECK(splitList("").empty());
+}
+
+TEST_CASE("access: a page opened with ?token= gets a listening cookie, never control") {
+  const AccessPolicy p({"ctl", "l;st", false, {}});
+  const std::string cookie = p.listenCookie(request("GET", "/?token=l%3Bst"));
+  CHECK(cookie == "auralis_token=l%3Bst; Path=/; HttpOnly; SameSite=Strict");
+  CHECK(p.listenCookie(request("GET", "/?token=wrong")).empty());
+  CHECK(p.listenCookie(request("POST", "/api/v1/control?token=ctl")).empty());
+  CHECK(AccessPolicy({"ctl", "", false, {}}).listenCookie(request("GET", "/?token=ctl")).empty());
+  const auto withCookie = [](std::string method, std::string value) {
+    return request(std::move(method), "/app.js", {{"Cookie", "a=1; auralis_token=" + value}});
+  };
+  CHECK(AccessPolicy::cookieToken(withCookie("GET", "l%3Bst")) == "l;st");
+  CHECK_FALSE(p.checkHttp(withCookie("GET", "l%3Bst")));
+  CHECK(p.checkHttp(withCookie("GET", "nope")));
+  CHECK(p.checkHttp(withCookie("POST", "ctl")));  // a cookie never controls (CSRF)
 }
