@@ -58,6 +58,7 @@ int runCli(int argc, char** argv, char** environ) {
       {"--data-dir", "data_dir", "data directory (created on first run)"},
       {"--web-root", "server.web_root", "directory of the web page"},
       {"--control-token", "server.control_token", "token that control messages need"},
+      {"--listen-token", "server.listen_token", "token that listening needs"},
       {"--max-clients", "server.max_clients", "most WebSocket clients at once"},
       {"--backend", "audio.backend", "clock|jack|rtaudio"},
       {"--rate", "audio.sample_rate", "sample rate: 44100|48000"},

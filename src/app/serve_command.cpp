@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "app/access_wiring.hpp"
 #include "app/analysis_sidechain.hpp"
 #include "app/classifier_sidechain.hpp"
 #include "app/commands.hpp"
@@ -80,6 +81,10 @@ int runServe(const Config& config, const ServeOptions& options) {
   auto params = ensembleParams(config, options.mode, "");
   if (!params) {
     std::cerr << "auralis: " << params.error().message << "\n";
+    return 2;
+  }
+  if (auto access = checkAccessConfig(config); !access) {  // app/access_wiring.hpp
+    std::cerr << "auralis: " << access.error().message << "\n";
     return 2;
   }
   auto dataDir = ensureDataDir(config.getString("data_dir"));
@@ -216,6 +221,7 @@ int runServe(const Config& config, const ServeOptions& options) {
   sc.webRoot = webRoot(config.getString("server.web_root"));
   sc.controlToken = config.getString("server.control_token");
   sc.maxClients = static_cast<int>(config.getInt("server.max_clients"));
+  applyAccessConfig(config, sc);  // tokens, origins, per-IP limit, timeouts
   net::ServerHooks hooks;
   hooks.controller = &controller;
   hooks.broadcaster = broadcaster.value().get();

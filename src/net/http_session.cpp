@@ -1,6 +1,7 @@
 // HttpSession: one HTTP connection. Reads requests with header/body limits and a
 // timeout, asks the Router for the answer, writes it (from memory, or from disk
 // for file bodies), and hands /ws upgrades to a WsSession.
+#include <algorithm>
 #include <limits>
 
 #include "net/server_impl.hpp"
@@ -55,6 +56,9 @@ class RangeFile {
 
 using RangeFileBody = http::basic_file_body<RangeFile>;
 
+/// How long a connection over the per-IP limit may take to send its request.
+constexpr std::chrono::seconds kOverLimitWait{2};
+
 }  // namespace
 
 /// A file response in flight: the message and its serializer live together.
@@ -65,8 +69,12 @@ struct FileTransfer {
       : res(std::move(r)), sr(*res) {}
 };
 
-HttpSession::HttpSession(Server::Impl& server, tcp::socket&& socket)
-    : server_(server), stream_(std::move(socket)) {}
+HttpSession::HttpSession(Server::Impl& server, tcp::socket&& socket,
+                         std::optional<std::shared_ptr<void>> slot)
+    : server_(server),
+      stream_(std::move(socket)),
+      slot_(slot ? std::move(*slot) : nullptr),
+      overLimit_(!slot) {}
 
 void HttpSession::run() {
   asio::dispatch(stream_.get_executor(),
@@ -80,7 +88,12 @@ void HttpSession::read() {
   // depends on the route, so it is set in onHeader (upload_session.cpp). Not
   // boost::none: Boost 1.74 compares `len > none` as true and refuses every body.
   parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-  stream_.expires_after(server_.config.requestTimeout);
+  // One deadline for the whole header (a client trickling bytes gains nothing),
+  // which is also how long an idle keep-alive connection is kept.
+  // Over the per-IP limit, the 503 waits only briefly for the request it answers:
+  // a flood of idle connections must not hold descriptors for long.
+  stream_.expires_after(overLimit_ ? std::min(server_.config.headerTimeout, kOverLimitWait)
+                                   : server_.config.headerTimeout);
   // Headers first: an upload route takes the body from there (upload_session.cpp).
   http::async_read_header(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&HttpSession::onHeader, shared_from_this()));
@@ -106,7 +119,9 @@ void HttpSession::onRead(beast::error_code ec, std::size_t) {
     in.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
   in.body = std::move(req.body());
-  const HttpResponse out = server_.router->handle(in);
+  HttpResponse out = server_.router->handle(in);
+  if (const auto cookie = server_.access.listenCookie(in); !cookie.empty() && out.status < 400)
+    out.headers.emplace_back("Set-Cookie", cookie);
   const bool head = req.method() == http::verb::head;
   if (out.file) return sendFile(out, req.keep_alive(), req.version(), head);
   send(out, req.keep_alive(), req.version(), head);
@@ -121,11 +136,23 @@ void HttpSession::upgrade(http::request<http::string_body>&& req, const std::str
                                         std::to_string(server_.config.maxClients) +
                                         " clients; try again later"));
   }
-  const std::string& token = server_.config.controlToken;
-  const bool authorized = token.empty() || queryParam(target, "token") == token ||
-                          std::string(req[http::field::authorization]) == "Bearer " + token;
+  const std::string origin(req[http::field::origin]);
+  if (!server_.access.originAllowed(origin, std::string(req[http::field::host]))) {
+    // Cross-site WebSocket hijacking: a page elsewhere must not drive this server.
+    return sendError(403, makeError("forbidden",
+                                    "WebSocket connections from this origin are not "
+                                    "allowed (server.allowed_origins)"));
+  }
+  HttpRequest credentials;
+  credentials.target = target;
+  credentials.headers.emplace_back("Authorization", std::string(req[http::field::authorization]));
+  credentials.headers.emplace_back("Cookie", std::string(req[http::field::cookie]));
+  const std::string token = AccessPolicy::presentedToken(credentials);
+  const bool authorized = server_.access.canControl(token);  // never by cookie (CSRF)
+  const bool listening = server_.access.canListenRequest(credentials);
   stream_.expires_never();  // the WebSocket sets its own timeouts
-  auto ws = std::make_shared<WsSession>(server_, stream_.release_socket(), authorized);
+  auto ws = std::make_shared<WsSession>(server_, stream_.release_socket(), authorized, listening,
+                                        std::move(slot_));
   {
     std::lock_guard lock(server_.sessionsMutex);
     std::erase_if(server_.sessions, [](const auto& w) { return w.expired(); });

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "control/messages.hpp"
+#include "net/access.hpp"
 
 namespace auralis::net {
 namespace fs = std::filesystem;
@@ -226,8 +227,10 @@ HttpResponse Router::status() const {
 }
 
 HttpResponse Router::postControl(const HttpRequest& request) const {
-  if (!config_.controlToken.empty() &&
-      request.header("Authorization") != "Bearer " + config_.controlToken) {
+  // The server checks every write before routing (net/access.hpp); this keeps the
+  // router safe on its own (unit tests, fuzzing, any other front end).
+  if (!AccessPolicy({config_.controlToken, {}, false, {}})
+           .canControl(AccessPolicy::presentedToken(request))) {
     return errorResponse(401, makeError(control::codes::kUnauthorized,
                                         "this server needs Authorization: Bearer <token>"));
   }

@@ -91,6 +91,9 @@ json protocolSchema() {
               json::array(
                   {"tier", "pinned", "bufferMs", "jitterMs", "underruns", "latencyMs", "codec"}),
               false),
+      // docs/security.md: a token presented on an open connection.
+      message("auth", {{"reqId", reqId()}, {"token", {{"type", "string"}, {"minLength", 1}}}},
+              json::array({"token"})),
   });
   json server = json::array({
       message(
@@ -116,6 +119,11 @@ json protocolSchema() {
             {{"type", "object"}, {"additionalProperties", {{"type", "integer"}, {"minimum", 1}}}}}},
           json::array({"params", "engine"})),
       message("ack", {{"reqId", reqId()}, {"applied", {{"$ref", "#/$defs/params"}}}}),
+      message("authenticated",
+              {{"reqId", reqId()},
+               {"control", {{"type", "boolean"}}},
+               {"listen", {{"type", "boolean"}}}},
+              json::array({"control", "listen"})),
       message("pong",
               {{"reqId", reqId()},
                {"serverTime", {{"type", "number"}}},

@@ -80,8 +80,37 @@ void Server::Impl::accept() {
       if (!stopping.load() && acceptor.is_open()) accept();
       return;
     }
-    std::make_shared<HttpSession>(*this, std::move(s))->run();
+    auto slot = takeIpSlot(s);
+    std::make_shared<HttpSession>(*this, std::move(s), std::move(slot))->run();
     accept();
+  });
+}
+
+std::optional<std::shared_ptr<void>> Server::Impl::takeIpSlot(const tcp::socket& peer) {
+  beast::error_code ec;
+  const auto address = peer.remote_endpoint(ec).address();
+  // Loopback is the host itself or a reverse proxy in front of every client,
+  // where a per-address limit would limit everyone at once (nginx limits instead).
+  if (ec || (address.is_loopback() && !config.limitLoopbackConnections) ||
+      (address.is_v6() && address.to_v6().is_v4_mapped() &&
+       asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).is_loopback() &&
+       !config.limitLoopbackConnections)) {
+    return std::shared_ptr<void>();
+  }
+  const std::string key = address.to_string();
+  std::lock_guard lock(perIp->mutex);
+  int& open = perIp->open[key];
+  if (open >= config.maxConnectionsPerIp) {
+    if (open == 0) perIp->open.erase(key);
+    return std::nullopt;
+  }
+  ++open;
+  // The deleter runs wherever the last owner goes (an io thread, or the
+  // io_context's destructor).
+  return std::shared_ptr<void>(nullptr, [counts = perIp, key](void*) {
+    std::lock_guard release(counts->mutex);
+    auto it = counts->open.find(key);
+    if (it != counts->open.end() && --it->second <= 0) counts->open.erase(it);
   });
 }
 
@@ -98,6 +127,8 @@ Server::Server(ServerConfig config, ServerHooks hooks)
   rh.statusExtras = [&im] { return im.statusExtras(true); };
   rh.onApplied = [&im](const control::ControlParams& p) { im.broadcastStatus(p); };
   rh.extraRoutes = im.hooks.extraRoutes;
+  im.access = AccessPolicy({im.config.controlToken, im.config.listenToken,
+                            im.config.protectListening, im.config.allowedOrigins});
   im.router = std::make_unique<Router>(RouterConfig{im.config.webRoot, im.config.controlToken},
                                        std::move(rh));
 }

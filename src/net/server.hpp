@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -52,6 +53,14 @@ struct ServerConfig {
   /// When non-empty, control needs the token ("Authorization: Bearer T" or
   /// "?token=T" on the WebSocket upgrade).
   std::string controlToken;
+  // Access and abuse limits (net/access.hpp, docs/security.md).
+  std::string listenToken;                       // non-empty: listening needs it (or controlToken)
+  bool protectListening = false;                 // listening needs a token even without listenToken
+  std::vector<std::string> allowedOrigins;       // besides the server's own; "*" any
+  int maxConnectionsPerIp = 32;                  // TCP connections (HTTP and WebSocket) per address
+  bool limitLoopbackConnections = false;         // loopback peers (nginx, the host) are exempt
+  std::chrono::seconds headerTimeout{10};        // request headers, and idle keep-alive
+  std::uint64_t uploadMinBytesPerSecond = 1024;  // after requestTimeout; 0: no minimum
 };
 
 /// What clients said in `client_report` messages, summed for /metrics. Written

@@ -33,10 +33,12 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "control/messages.hpp"
 #include "control/token_bucket.hpp"
+#include "net/access.hpp"
 #include "net/router.hpp"
 #include "net/server.hpp"
 #include "net/ws_wire.hpp"
@@ -72,6 +74,14 @@ struct Server::Impl {
   SendStats sent;                    // bytes and frames written (atomics)
   WireCache wire;                    // audio messages serialised once for every listener
   Clock::time_point started = Clock::now();
+  AccessPolicy access;  // tokens and origins (immutable after construction)
+  /// Open connections per address. Shared with every slot's deleter, because
+  /// sessions still queued in the io_context are destroyed after Impl's members.
+  struct IpCounts {
+    std::mutex mutex;
+    std::unordered_map<std::string, int> open;
+  };
+  std::shared_ptr<IpCounts> perIp = std::make_shared<IpCounts>();
 
   Impl(ServerConfig c, ServerHooks h) : config(std::move(c)), hooks(std::move(h)) {}
   /// Any io thread: accepts the next connection.
@@ -87,6 +97,10 @@ struct Server::Impl {
   void changeRoom(const std::string& from, const std::string& to);
   /// Any thread: publishes a `status` to every client.
   void broadcastStatus(const control::ControlParams& params);
+  /// Any io thread: a slot for one more connection from `peer`, released when the
+  /// last copy goes; an empty pointer for an exempt (loopback) peer; nullopt when
+  /// that address already holds maxConnectionsPerIp connections.
+  std::optional<std::shared_ptr<void>> takeIpSlot(const tcp::socket& peer);
 };
 
 /// The value of query parameter `name` in `target`, or "".
@@ -98,7 +112,10 @@ std::shared_ptr<const std::string> serialise(const nlohmann::json& j);
 // WebSocket session: one strand, a bounded send queue, audio pulled on demand.
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(Server::Impl& server, tcp::socket&& socket, bool authorized);
+  /// `authorized`: may control; `listening`: may subscribe (else only `auth` and
+  /// `ping` until an auth message presents a token); `slot`: the per-IP slot held.
+  WsSession(Server::Impl& server, tcp::socket&& socket, bool authorized, bool listening = true,
+            std::shared_ptr<void> slot = nullptr);
 
   /// The session's strand: accepts the upgrade `req` and starts reading.
   void run(http::request<http::string_body> req);
@@ -115,9 +132,14 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
   // Reading and requests (ws_session.cpp).
   void onAccept(beast::error_code ec);
+  /// Strand: subscribes to status broadcasts and sends the first `status` (on
+  /// accept, or once an `auth` message opens listening).
+  void welcome();
   void read();
   void onRead(beast::error_code ec, std::size_t);
   void handleText(const std::string& text);
+  /// Strand: a {"type":"auth","token":..} message; false when `text` is not one.
+  bool handleAuth(const std::string& text);
   void subscribe(const control::SubscribeRequest& r, const nlohmann::json& reqId);
   void clientReport(const control::ClientReportRequest& r, const nlohmann::json& reqId);
   void drainEvents();
@@ -150,6 +172,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   asio::steady_timer timer_;
   control::TokenBucket bucket_;
   bool authorized_;
+  bool listening_;              // may subscribe and get status (see AccessPolicy)
+  std::shared_ptr<void> slot_;  // the per-IP connection slot (released with the session)
   std::shared_ptr<control::Subscription> events_;
   std::shared_ptr<stream::AudioSubscriber> audio_;
   std::deque<Outgoing> queue_;
@@ -176,7 +200,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 // hands /ws upgrades to a WsSession.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(Server::Impl& server, tcp::socket&& socket);
+  /// `slot`: the per-IP slot this connection holds; nullopt: over the per-IP
+  /// limit, so the first request is answered 503 and the connection closed.
+  HttpSession(Server::Impl& server, tcp::socket&& socket,
+              std::optional<std::shared_ptr<void>> slot = std::shared_ptr<void>());
   /// Starts reading on the connection's strand.
   void run();
 
@@ -203,6 +230,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<Upload> upload_;  // while a body streams to an UploadSink
+  std::shared_ptr<void> slot_;      // the per-IP connection slot (handed on to a WsSession)
+  bool overLimit_ = false;          // over the per-IP limit: answer 503 and close
 };
 
 }  // namespace auralis::net

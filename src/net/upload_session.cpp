@@ -34,6 +34,7 @@ struct HttpSession::Upload {
   std::uint64_t fileBytes = 0;  // bytes handed to the sink
   std::uint64_t bodyBytes = 0;  // bytes of the body as sent
   std::uint64_t bodyLimit = 0;
+  Clock::time_point started = Clock::now();
   bool keepAlive = false;
   unsigned version = 11;
   std::array<char, 64 * 1024> piece{};
@@ -62,6 +63,25 @@ void HttpSession::onHeader(beast::error_code ec, std::size_t n) {
   const auto& req = parser_->get();
   const std::string target(req.target());
   const std::string path = target.substr(0, target.find('?'));
+  if (overLimit_) {
+    return sendError(503, makeError(control::codes::kTooManyClients,
+                                    "this address has its maximum of " +
+                                        std::to_string(server_.config.maxConnectionsPerIp) +
+                                        " connections (server.max_connections_per_ip)"));
+  }
+  // Access is decided on the headers, before any of the body is read (the /ws
+  // upgrade decides in HttpSession::upgrade: it may authenticate later).
+  if (!(websocket::is_upgrade(req) && path == "/ws")) {
+    HttpRequest head;
+    head.method = std::string(req.method_string());
+    head.target = target;
+    for (const auto& field : req)
+      head.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    if (auto denied = server_.access.checkHttp(head)) {
+      return sendError(denied->status, denied->error);
+    }
+  }
+  stream_.expires_after(server_.config.requestTimeout);  // the body's own deadline
   if (req.method() == http::verb::post) {
     for (const auto& route : server_.hooks.uploadRoutes) {
       if (route.path == path && route.open) return startUpload(route);
@@ -159,6 +179,17 @@ void HttpSession::onUploadPiece(beast::error_code ec, std::size_t) {
   auto& up = *upload_;
   const std::size_t n = up.piece.size() - up.parser->get().body().size;
   up.bodyBytes += n;
+  // Slowloris on the body: each piece re-arms the timeout, so a byte now and
+  // then would keep the connection forever; past one request timeout the
+  // average rate must reach the minimum.
+  const auto minRate = server_.config.uploadMinBytesPerSecond;
+  const double elapsed = std::chrono::duration<double>(Clock::now() - up.started).count();
+  if (minRate > 0 && !up.parser->is_done() &&
+      elapsed > std::chrono::duration<double>(server_.config.requestTimeout).count() &&
+      static_cast<double>(up.bodyBytes) < static_cast<double>(minRate) * elapsed) {
+    upload_.reset();  // the sink removes its partial file
+    return close();
+  }
   if (up.bodyBytes > up.bodyLimit)
     return failUpload(makeError("too_large", "the upload is larger than the limit of " +
                                                  std::to_string(up.bodyLimit) +

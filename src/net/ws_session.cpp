@@ -9,12 +9,15 @@
 
 namespace auralis::net {
 
-WsSession::WsSession(Server::Impl& server, tcp::socket&& socket, bool authorized)
+WsSession::WsSession(Server::Impl& server, tcp::socket&& socket, bool authorized, bool listening,
+                     std::shared_ptr<void> slot)
     : server_(server),
       ws_(std::move(socket)),
       timer_(ws_.get_executor()),
       bucket_(server.config.controlRatePerSecond, server.config.controlBurst),
-      authorized_(authorized) {}
+      authorized_(authorized),
+      listening_(listening),
+      slot_(std::move(slot)) {}
 
 void WsSession::run(http::request<http::string_body> req) {
   const auto& cfg = server_.config;
@@ -48,6 +51,13 @@ void WsSession::onAccept(beast::error_code ec) {
   if (ec) return;
   server_.clients.fetch_add(1);
   counted_ = true;
+  // A client that may not listen yet gets nothing until an `auth` message.
+  if (listening_) welcome();
+  armTimer();
+  read();
+}
+
+void WsSession::welcome() {
   std::weak_ptr<WsSession> weak = shared_from_this();
   auto exec = ws_.get_executor();
   events_ = server_.hooks.bus->subscribe({"status", "generation_update"}, server_.config.eventQueue,
@@ -60,8 +70,51 @@ void WsSession::onAccept(beast::error_code ec) {
   auto status = control::makeStatus(c.current(), c.engineStatus());
   status.update(server_.statusExtras(false));
   sendJson(status);
-  armTimer();
-  read();
+}
+
+bool WsSession::handleAuth(const std::string& text) {
+  if (text.find("\"auth\"") == std::string::npos) return false;  // cheap pre-check
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return false;
+  const auto type = j.find("type");
+  if (type == j.end() || !type->is_string() || *type != "auth") return false;
+  nlohmann::json reqId = nullptr;
+  if (const auto r = j.find("reqId"); r != j.end() && (r->is_string() || r->is_number()))
+    reqId = *r;
+  const auto token = j.find("token");
+  if (token == j.end() || !token->is_string() || token->get_ref<const std::string&>().empty()) {
+    sendJson(control::makeErrorMessage(
+        makeError(control::codes::kInvalidParam, "auth needs a non-empty string token", "token"),
+        reqId));
+    return true;
+  }
+  // Guessing costs a token from the same bucket as control messages.
+  if (!bucket_.tryTake()) {
+    sendJson(control::makeErrorMessage(
+        makeError(control::codes::kRateLimited, "too many messages; slow down"), reqId));
+    return true;
+  }
+  const auto& access = server_.access;
+  const std::string& presented = token->get_ref<const std::string&>();
+  const bool control = access.canControl(presented);
+  const bool listen = access.canListen(presented);
+  const bool granted = (access.controlProtected() && control) ||
+                       (access.listeningProtected() && listen) ||
+                       (!access.controlProtected() && !access.listeningProtected());
+  if (!granted) {
+    sendJson(control::makeErrorMessage(
+        makeError(control::codes::kUnauthorized, "that token opens nothing here", "token"), reqId));
+    return true;
+  }
+  authorized_ = authorized_ || control;
+  const bool wasListening = listening_;
+  listening_ = listening_ || listen;
+  nlohmann::json reply = {
+      {"type", "authenticated"}, {"control", authorized_}, {"listen", listening_}};
+  if (!reqId.is_null()) reply["reqId"] = reqId;
+  sendJson(reply);
+  if (listening_ && !wasListening) welcome();
+  return true;
 }
 
 void WsSession::read() {
@@ -86,9 +139,17 @@ void WsSession::onRead(beast::error_code ec, std::size_t) {
 }
 
 void WsSession::handleText(const std::string& text) {
+  if (handleAuth(text)) return;
   auto msg = control::parseClientMessage(text);
   if (!msg.request.ok()) {
     sendJson(control::makeErrorMessage(msg.request.error(), msg.reqId));
+    return;
+  }
+  if (!listening_ && !std::holds_alternative<control::PingRequest>(msg.request.value())) {
+    sendJson(control::makeErrorMessage(
+        makeError(control::codes::kUnauthorized,
+                  "this server needs a token first: {\"type\":\"auth\",\"token\":...}"),
+        msg.reqId));
     return;
   }
   auto& c = *server_.hooks.controller;

@@ -13,7 +13,10 @@ const TELEMETRY = ['generation_update', 'meters', 'spectrum', 'analysis', 'dmx',
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 
-const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+// A page opened as /?token=T passes the token on (docs/security.md): control needs it.
+const token = params.get('token');
+const wsQuery = token ? `?token=${encodeURIComponent(token)}` : '';
+const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws${wsQuery}`;
 const conn = new Connection(wsUrl);
 const player = new Player(conn, {
   codec: params.get('codec') ?? 'auto',
