@@ -23,6 +23,11 @@ const kPrefs = {
   // A hidden headless window must not be throttled like a background tab.
   'dom.min_background_timeout_value': 4,
   'dom.timeout.enable_budget_timer_throttling': false,
+  // Headless software compositing: a remote (out-of-process) 2D canvas could
+  // stall the page's draw loop for seconds on a loaded machine.
+  'gfx.canvas.remote': false,
+  'gfx.canvas.accelerated': false,
+  ...JSON.parse(process.env.TEST_FIREFOX_PREFS ?? '{}'),
 };
 
 /** A private PulseAudio server with one 48 kHz null sink; resolves once its socket exists. */
@@ -68,6 +73,7 @@ export async function launchFirefox(require) {
       extraPrefsFirefox: kPrefs,
       env: { ...process.env, PULSE_SERVER: sound.server },
       protocolTimeout: 60000,
+      dumpio: process.env.TEST_BROWSER_LOG === '1', // the browser's own stderr, for debugging
     });
   } catch (e) {
     await sound.stop();
@@ -94,7 +100,18 @@ const keyName = (k) => ({ Space: ' ' })[k] ?? k;
 export class FirefoxPage {
   constructor(page) {
     this.page = page;
-    this.keyboard = { press: (k) => page.keyboard.press(keyName(k)) };
+    this.keyboard = {
+      press: async (k) => {
+        await this.front();
+        await page.keyboard.press(keyName(k));
+      },
+    };
+  }
+
+  // Playwright gives every page focus; in Firefox only the front tab has it,
+  // and keys sent to a background tab's focused element go nowhere.
+  front() {
+    return this.page.bringToFront();
   }
 
   on(event, fn) {
@@ -114,9 +131,18 @@ export class FirefoxPage {
     return this.page.evaluate(fn, arg);
   }
 
-  /** Playwright's argument order: (fn, arg, {timeout}); polled, as requestAnimationFrame may idle headless. */
+  /**
+   * Playwright's argument order: (fn, arg, {timeout}). Polled from here, not
+   * inside the page: a background tab's own timers are throttled.
+   */
   async waitForFunction(fn, arg, { timeout = 30000 } = {}) {
-    await this.page.waitForFunction(fn, { timeout, polling: 100 }, arg);
+    const end = Date.now() + timeout;
+    for (;;) {
+      const value = await this.page.evaluate(fn, arg);
+      if (value) return value;
+      if (Date.now() > end) throw new Error(`waitForFunction timed out after ${timeout} ms: ${fn}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   waitForTimeout(ms) {
@@ -130,23 +156,25 @@ export class FirefoxPage {
   }
 
   async click(selector) {
+    await this.front();
     await (await this.element(selector)).click();
   }
 
-  focus(selector) {
-    return this.page.focus(selector);
+  async focus(selector) {
+    await this.front();
+    await this.page.focus(selector);
   }
 
   /** Replaces an input's text by typing it (select all, then keys), as a person would. */
   async fill(selector, value) {
-    await this.page.focus(selector);
+    await this.focus(selector);
     await this.page.$eval(selector, (e) => e.select());
     if (value === '') await this.page.keyboard.press('Backspace');
     else await this.page.keyboard.type(value);
   }
 
   async press(selector, key) {
-    await this.page.focus(selector);
+    await this.focus(selector);
     await this.page.keyboard.press(keyName(key));
   }
 

@@ -18,6 +18,8 @@ const kAnchorEveryMs = 250;
 const kStartExtraMs = 100;
 
 const epochNow = () => performance.timeOrigin + performance.now();
+// Whether getOutputTimestamp() may be called from the page (see sampleTimestamp).
+const kOutputTimestampSafe = !/\bFirefox\//.test(globalThis.navigator?.userAgent ?? '');
 
 export class Player extends EventTarget {
   /**
@@ -289,7 +291,7 @@ export class Player extends EventTarget {
     // The buffer's own trough: sees stalls between the socket and the worklet.
     this.tiers.onDepth(now, { lowMs: m.lowMs, avgMs: m.depthAvgMs, floorMs: m.floorMs, chunkMs: this.chunkMs() });
     if (this.tiers.tier !== before) this.configureWorklet();
-    this.sampleTimestamp();
+    this.sampleTimestamp(m.ctxTime);
     const audible = this.ctxToEpochMs(m.ctxTime);
     const offset = this.clock.offsetMs();
     const produced = m.sample === null ? null : this.clock.serverTimeOfSample(m.sample);
@@ -300,10 +302,21 @@ export class Player extends EventTarget {
   // Context time -> epoch ms at which it is heard, from getOutputTimestamp()
   // (the sample at the output now and the performance time of "now"), median-
   // filtered because the browser's pairs carry a few ms of noise.
-  sampleTimestamp() {
-    const ts = this.ctx.getOutputTimestamp?.();
-    if (!ts || !(ts.contextTime > 0) || !(ts.performanceTime > 0)) return;
-    this.tsOffsets.push(performance.timeOrigin + ts.performanceTime - ts.contextTime * 1000);
+  // Firefox answers getOutputTimestamp() by waiting on the audio output stream
+  // from the page's thread: with two pages playing, that stalled both pages
+  // for good (Firefox 153 ESR). There the report itself stands in: the worklet
+  // rendered `ctxTime` just before the report arrived (a message delay of a
+  // few ms, median-filtered), and it is heard the context's stated latency later.
+  sampleTimestamp(reportCtxTime) {
+    if (!kOutputTimestampSafe) {
+      if (!(reportCtxTime > 0)) return;
+      const latencyMs = (this.ctx.baseLatency ?? 0) * 1000;
+      this.tsOffsets.push(epochNow() - reportCtxTime * 1000 + latencyMs);
+    } else {
+      const ts = this.ctx.getOutputTimestamp?.();
+      if (!ts || !(ts.contextTime > 0) || !(ts.performanceTime > 0)) return;
+      this.tsOffsets.push(performance.timeOrigin + ts.performanceTime - ts.contextTime * 1000);
+    }
     if (this.tsOffsets.length > 31) this.tsOffsets.shift();
   }
 
