@@ -60,7 +60,7 @@ export async function startSoundServer() {
 }
 
 /** Launches Firefox (and its sound server); `newPage()` on the result gives FirefoxPage objects. */
-export async function launchFirefox(require) {
+export async function launchFirefox(require, { noWebCodecs = false } = {}) {
   const puppeteer = require('puppeteer-core');
   const sound = await startSoundServer();
   let browser;
@@ -70,7 +70,7 @@ export async function launchFirefox(require) {
       protocol: 'webDriverBiDi',
       executablePath: process.env.FIREFOX ?? '/usr/bin/firefox-esr',
       headless: true,
-      extraPrefsFirefox: kPrefs,
+      extraPrefsFirefox: { ...kPrefs, ...(noWebCodecs ? { 'dom.media.webcodecs.enabled': false } : {}) },
       env: { ...process.env, PULSE_SERVER: sound.server },
       protocolTimeout: 60000,
       dumpio: process.env.TEST_BROWSER_LOG === '1', // the browser's own stderr, for debugging

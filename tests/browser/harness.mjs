@@ -69,8 +69,10 @@ export async function startServer({ port = 0, dataDir = null } = {}) {
   };
 }
 
-export async function launchBrowser() {
-  if (BROWSER === 'firefox') return launchFirefox(require);
+/** `noWebCodecs`: Firefox without WebCodecs (like Firefox before 130), for the PCM16 fallback. */
+export async function launchBrowser({ noWebCodecs = false } = {}) {
+  if (BROWSER === 'firefox') return launchFirefox(require, { noWebCodecs });
+  if (noWebCodecs) throw new Error('Chromium cannot switch WebCodecs off');
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,

@@ -43,6 +43,7 @@ export class Player extends EventTarget {
     this.volume = 0.8;
     this.running = false;
     this.codec = null; // the codec subscribed to
+    this.codecNote = null; // why it is not the one asked for
     this.streamRate = 48000;
     this.lastSeq = null;
     this.lastSeqCodec = null;
@@ -95,7 +96,7 @@ export class Player extends EventTarget {
     } else {
       await this.ctx.resume();
     }
-    this.codec = this.codecChoice === 'auto' ? ((await opusSupported()) ? 'opus' : 'pcm16') : this.codecChoice;
+    this.codec = await this.pickCodec();
     this.running = true;
     this.configureWorklet();
     this.timers.push(setInterval(() => this.sendReport(), kReportEveryMs));
@@ -141,11 +142,20 @@ export class Player extends EventTarget {
   }
 
   async restartStream() {
-    this.codec = this.codecChoice === 'auto' ? ((await opusSupported()) ? 'opus' : 'pcm16') : this.codecChoice;
+    this.codec = await this.pickCodec();
     this.resetDecoder();
     this.tiers.resetTiming();
     this.configureWorklet();
     this.subscribe();
+  }
+
+  // Opus needs WebCodecs' AudioDecoder (Chromium 94+, Firefox 130+). Without
+  // it the page plays PCM16, also when Opus was asked for, and says why.
+  async pickCodec() {
+    const wantsOpus = this.codecChoice !== 'pcm16';
+    const opus = wantsOpus && (await opusSupported());
+    this.codecNote = wantsOpus && !opus ? 'no WebCodecs Opus decoder here: PCM16 instead' : null;
+    return opus ? 'opus' : 'pcm16';
   }
 
   /** The subscription as the server should hold it now (audio included when running). */
@@ -366,6 +376,7 @@ export class Player extends EventTarget {
       running: this.running,
       codec: this.codec,
       decoder: this.codec === 'opus' ? 'webcodecs' : 'pcm16',
+      codecNote: this.codecNote,
       tier: this.tiers.tier,
       pinned: this.tiers.pinned,
       jitterMs: this.tiers.jitterMs,
