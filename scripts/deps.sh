@@ -25,6 +25,7 @@ PACKAGES=(
   libogg-dev icecast2 opus-tools
   libssl-dev libavformat-dev libavcodec-dev libswresample-dev libavutil-dev ffmpeg  # uploads
   chromium  # the web page's browser tests (tests/browser)
+  firefox-esr pulseaudio  # the browser tests in Firefox (pulseaudio: a null sink to play into)
 )
 
 missing=()

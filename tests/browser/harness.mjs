@@ -1,16 +1,20 @@
 // Shared by the browser tests: starts the real `auralis serve` on a port with a
 // temporary data directory, launches Debian's Chromium headless through
-// playwright-core, and keeps screenshots under the build directory.
+// playwright-core (or Firefox ESR through puppeteer-core, see firefox.mjs),
+// and keeps screenshots under the build directory.
 // Environment (set by tests/browser/CMakeLists.txt): TEST_AURALIS_BIN,
-// TEST_AURALIS_SOURCE_DIR, TEST_AURALIS_BINARY_DIR; CHROMIUM overrides the browser.
+// TEST_AURALIS_SOURCE_DIR, TEST_AURALIS_BINARY_DIR; TEST_BROWSER=firefox
+// picks Firefox; CHROMIUM / FIREFOX override the browser's executable.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launchFirefox } from './firefox.mjs';
 
 export const BIN = process.env.TEST_AURALIS_BIN;
 export const SOURCE_DIR = process.env.TEST_AURALIS_SOURCE_DIR;
+export const BROWSER = process.env.TEST_BROWSER ?? 'chromium';
 export const ARTIFACTS = join(process.env.TEST_AURALIS_BINARY_DIR ?? tmpdir(), 'browser-artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -42,7 +46,10 @@ export async function startServer({ port = 0, dataDir = null } = {}) {
         resolve(m[1]);
       }
     });
-    proc.on('exit', (code) => reject(new Error(`server exited ${code}:\n${out}\n${err}`)));
+    proc.on('exit', (code) => {
+      clearTimeout(timer); // a failed start must not keep the test process alive
+      reject(new Error(`server exited ${code}:\n${out}\n${err}`));
+    });
   });
   return {
     url,
@@ -62,7 +69,10 @@ export async function startServer({ port = 0, dataDir = null } = {}) {
   };
 }
 
-export async function launchBrowser() {
+/** `noWebCodecs`: Firefox without WebCodecs (like Firefox before 130), for the PCM16 fallback. */
+export async function launchBrowser({ noWebCodecs = false } = {}) {
+  if (BROWSER === 'firefox') return launchFirefox(require, { noWebCodecs });
+  if (noWebCodecs) throw new Error('Chromium cannot switch WebCodecs off');
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
@@ -91,7 +101,7 @@ export function stats(page) {
 }
 
 export async function shot(page, name) {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${BROWSER === 'chromium' ? '' : `${BROWSER}-`}${name}.png`), fullPage: true });
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

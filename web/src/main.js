@@ -108,7 +108,7 @@ player.addEventListener('change', () => {
       ['Jitter', fmt(s.jitterMs, 'ms', 1)],
       ['Buffer dips', `${fmt(s.dipMs, 'ms', 1)} (near misses ${s.nearMisses})`],
       ['Underruns', String(s.underruns)],
-      ['Codec', s.codec ? `${s.codec} (${s.decoder})` : '–'],
+      ['Codec', s.codec ? `${s.codec} (${s.decoder})${s.codecNote ? ` — ${s.codecNote}` : ''}` : '–'],
       ['Latency server→speaker', fmt(s.latencyMs, 'ms')],
       ['Clock offset / RTT', `${fmt(s.offsetMs, 'ms', 1)} / ${fmt(s.rttMs, 'ms', 1)}`],
     ];

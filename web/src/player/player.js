@@ -18,6 +18,8 @@ const kAnchorEveryMs = 250;
 const kStartExtraMs = 100;
 
 const epochNow = () => performance.timeOrigin + performance.now();
+// Whether getOutputTimestamp() may be called from the page (see sampleTimestamp).
+const kOutputTimestampSafe = !/\bFirefox\//.test(globalThis.navigator?.userAgent ?? '');
 
 export class Player extends EventTarget {
   /**
@@ -41,6 +43,7 @@ export class Player extends EventTarget {
     this.volume = 0.8;
     this.running = false;
     this.codec = null; // the codec subscribed to
+    this.codecNote = null; // why it is not the one asked for
     this.streamRate = 48000;
     this.lastSeq = null;
     this.lastSeqCodec = null;
@@ -93,7 +96,7 @@ export class Player extends EventTarget {
     } else {
       await this.ctx.resume();
     }
-    this.codec = this.codecChoice === 'auto' ? ((await opusSupported()) ? 'opus' : 'pcm16') : this.codecChoice;
+    this.codec = await this.pickCodec();
     this.running = true;
     this.configureWorklet();
     this.timers.push(setInterval(() => this.sendReport(), kReportEveryMs));
@@ -139,11 +142,20 @@ export class Player extends EventTarget {
   }
 
   async restartStream() {
-    this.codec = this.codecChoice === 'auto' ? ((await opusSupported()) ? 'opus' : 'pcm16') : this.codecChoice;
+    this.codec = await this.pickCodec();
     this.resetDecoder();
     this.tiers.resetTiming();
     this.configureWorklet();
     this.subscribe();
+  }
+
+  // Opus needs WebCodecs' AudioDecoder (Chromium 94+, Firefox 130+). Without
+  // it the page plays PCM16, also when Opus was asked for, and says why.
+  async pickCodec() {
+    const wantsOpus = this.codecChoice !== 'pcm16';
+    const opus = wantsOpus && (await opusSupported());
+    this.codecNote = wantsOpus && !opus ? 'no WebCodecs Opus decoder here: PCM16 instead' : null;
+    return opus ? 'opus' : 'pcm16';
   }
 
   /** The subscription as the server should hold it now (audio included when running). */
@@ -289,7 +301,7 @@ export class Player extends EventTarget {
     // The buffer's own trough: sees stalls between the socket and the worklet.
     this.tiers.onDepth(now, { lowMs: m.lowMs, avgMs: m.depthAvgMs, floorMs: m.floorMs, chunkMs: this.chunkMs() });
     if (this.tiers.tier !== before) this.configureWorklet();
-    this.sampleTimestamp();
+    this.sampleTimestamp(m.ctxTime);
     const audible = this.ctxToEpochMs(m.ctxTime);
     const offset = this.clock.offsetMs();
     const produced = m.sample === null ? null : this.clock.serverTimeOfSample(m.sample);
@@ -300,10 +312,21 @@ export class Player extends EventTarget {
   // Context time -> epoch ms at which it is heard, from getOutputTimestamp()
   // (the sample at the output now and the performance time of "now"), median-
   // filtered because the browser's pairs carry a few ms of noise.
-  sampleTimestamp() {
-    const ts = this.ctx.getOutputTimestamp?.();
-    if (!ts || !(ts.contextTime > 0) || !(ts.performanceTime > 0)) return;
-    this.tsOffsets.push(performance.timeOrigin + ts.performanceTime - ts.contextTime * 1000);
+  // Firefox answers getOutputTimestamp() by waiting on the audio output stream
+  // from the page's thread: with two pages playing, that stalled both pages
+  // for good (Firefox 153 ESR). There the report itself stands in: the worklet
+  // rendered `ctxTime` just before the report arrived (a message delay of a
+  // few ms, median-filtered), and it is heard the context's stated latency later.
+  sampleTimestamp(reportCtxTime) {
+    if (!kOutputTimestampSafe) {
+      if (!(reportCtxTime > 0)) return;
+      const latencyMs = (this.ctx.baseLatency ?? 0) * 1000;
+      this.tsOffsets.push(epochNow() - reportCtxTime * 1000 + latencyMs);
+    } else {
+      const ts = this.ctx.getOutputTimestamp?.();
+      if (!ts || !(ts.contextTime > 0) || !(ts.performanceTime > 0)) return;
+      this.tsOffsets.push(performance.timeOrigin + ts.performanceTime - ts.contextTime * 1000);
+    }
     if (this.tsOffsets.length > 31) this.tsOffsets.shift();
   }
 
@@ -353,6 +376,7 @@ export class Player extends EventTarget {
       running: this.running,
       codec: this.codec,
       decoder: this.codec === 'opus' ? 'webcodecs' : 'pcm16',
+      codecNote: this.codecNote,
       tier: this.tiers.tier,
       pinned: this.tiers.pinned,
       jitterMs: this.tiers.jitterMs,
