@@ -118,6 +118,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void read();
   void onRead(beast::error_code ec, std::size_t);
   void handleText(const std::string& text);
+  /// A message type from ServerHooks::extraMessages; false when `text` is none of them.
+  bool handleExtra(const std::string& text, const nlohmann::json& reqId);
   void subscribe(const control::SubscribeRequest& r, const nlohmann::json& reqId);
   void clientReport(const control::ClientReportRequest& r, const nlohmann::json& reqId);
   void drainEvents();
