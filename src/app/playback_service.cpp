@@ -153,7 +153,7 @@ void PlaybackService::publish() {
 }
 
 void PlaybackService::run() {
-  nameThisThread("au-playback");
+  core::nameThisThread("au-playback");
   auto lastPublish = std::chrono::steady_clock::now();
   for (;;) {
     std::deque<Job> jobs;
