@@ -11,6 +11,9 @@ import asyncio
 import io
 import json
 import math
+import os
+import socket
+import tempfile
 import struct
 import subprocess
 import time
@@ -56,10 +59,27 @@ def tone_share(x, rate, freq=TONE_HZ):
 
 class Playback(unittest.TestCase):
     def setUp(self):
-        self.srv = AuralisServer(extra_args=["--backend", "clock", "--osc-port", "0"]).start()
+        self.runtime = tempfile.TemporaryDirectory()  # the Unix socket goes here
+        self.srv = AuralisServer(extra_args=["--backend", "clock", "--osc-port", "0"],
+                                 env={"XDG_RUNTIME_DIR": self.runtime.name}).start()
 
     def tearDown(self):
         self.srv.stop()
+        self.runtime.cleanup()
+
+    def ipc(self, message):
+        """One request line on the Unix socket, its reply."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(10)
+            s.connect(os.path.join(self.runtime.name, "auralis.sock"))
+            s.sendall((json.dumps(message) + "\n").encode())
+            data = b""
+            while not data.endswith(b"\n"):
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        return json.loads(data)
 
     def upload(self, seconds, name="tone.wav"):
         status, _, body = self.srv.http("POST", "/upload?filename=" + name, body=sine_wav(seconds),
@@ -182,6 +202,15 @@ class Playback(unittest.TestCase):
             self.assertEqual(reply["reqId"], i)
             self.assertEqual((reply["code"], reply.get("field")), (code, field), reply)
         self.assertEqual(self.state()["state"], "stopped")  # nothing refused was applied
+
+        # The Unix socket: the same message, the same validation.
+        reply = self.ipc({"type": "playback", "reqId": "i1", "action": "play", "sourceId": "nope"})
+        self.assertEqual((reply["type"], reply["code"], reply["field"], reply["reqId"]),
+                         ("error", "not_found", "sourceId", "i1"))
+        reply = self.ipc({"type": "playback", "reqId": "i2", "action": "play", "sourceId": source})
+        self.assertEqual((reply["type"], reply["reqId"]), ("ack", "i2"))
+        self.assertTrue(reply["playback"]["playing"])
+        self.ipc({"type": "playback", "action": "stop"})
 
         status, body = self.post({"action": "play", "sourceId": "nope"})
         self.assertEqual(status, 404)
