@@ -71,7 +71,7 @@ std::unique_ptr<net::IpcServer> startIpc(
                                          : voice::RecognizerMode::Command);
       return nlohmann::json{{"type", "ack"}, {"voice", {{"mode", mode}}}};
     }
-    if (type == "recording" && recording) return recording(m);
+    if ((type == "recording" || type == "playback") && recording) return recording(m);
     return std::nullopt;
   };
   auto server = std::make_unique<net::IpcServer>(ic, hooks);

@@ -26,6 +26,7 @@
 #include "app/metrics_wiring.hpp"
 #include "app/midi_wiring.hpp"
 #include "app/osc_wiring.hpp"
+#include "app/playback_surfaces.hpp"
 #include "app/recording_commands.hpp"
 #include "app/recording_session_log.hpp"
 #include "app/store_wiring.hpp"
@@ -241,6 +242,14 @@ int runServe(const Config& config, const ServeOptions& options) {
                         static_cast<std::uint64_t>(config.getInt("uploads.max_bytes")));
   hooks.uploadRoutes.push_back(uploads.route());
   for (auto& route : uploads.routes()) hooks.extraRoutes.push_back(std::move(route));
+  // Uploaded sources through the engine: WebSocket/IPC `playback`, REST, OSC (app/playback_*).
+  PlaybackService playback(engine, *database.value(), dataDir.value(), playbackConfig(config), &bus);
+  playback.start();
+  registerPlaybackMetrics(registry, playback);
+  hooks.extraRoutes.push_back(playbackRoute(playback));
+  hooks.extraMessages["playback"] = [&playback](const nlohmann::json& m) {
+    return handlePlaybackMessage(playback, m);
+  };
   OpsProbes probes(config, state.realtime, registry);  // before the placeholder metrics
   controller.setRealtimeReport(probes.realtimeJson());
   hooks.samplePosition = [&engine] { return engine.position(); };
@@ -271,11 +280,15 @@ int runServe(const Config& config, const ServeOptions& options) {
                                });
   auto ipcServer =
       startIpc(config, controller, bus, dataDir.value(), voiceChain.get(), registry,
-               [&recordings](const nlohmann::json& m) -> std::optional<nlohmann::json> {
+               [&recordings, &playback](const nlohmann::json& m) -> std::optional<nlohmann::json> {
+                 if (m.value("type", std::string()) == "playback")
+                   return handlePlaybackMessage(playback, m);
                  return handleRecordingMessage(recordings, m);
                });
   // /auralis/recording/{start,stop} over OSC; cleared before `storage` goes.
-  auto oscRecording = osc.value()->bindCommands(recordingOscCommands(recordings));
+  auto oscCommands = recordingOscCommands(recordings);
+  for (auto& c : playbackOscCommands(playback)) oscCommands.push_back(std::move(c));
+  auto oscRecording = osc.value()->bindCommands(std::move(oscCommands));
   registerPlaceholderMetrics(registry);  // last: only what nothing else registered
   if (auto listening = server.start(); !listening) {
     std::cerr << "auralis: " << listening.error().message << "\n";
@@ -318,6 +331,7 @@ int runServe(const Config& config, const ServeOptions& options) {
 
   server.stop();
   uploads.stop();  // before the server is destroyed: queued answers post to its io_context
+  playback.stop();
   osc.value()->stop();
   eventRing.value()->stop();
   midi->stop();

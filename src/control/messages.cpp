@@ -235,7 +235,7 @@ Result<ClientRequest> parseClientReport(const nlohmann::json& msg) {
 const std::vector<std::string>& telemetryKinds() {
   static const std::vector<std::string> kinds = {
       "meters",     "spectrum",          "analysis", "dmx", "ai_classifier_event",
-      "transcript", "generation_update", "recording"};
+      "transcript", "generation_update", "recording", "playback"};
   return kinds;
 }
 

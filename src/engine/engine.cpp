@@ -79,6 +79,7 @@ void Engine::prepare(const EngineConfig& config) {
     channels_[static_cast<std::size_t>(channel)].addInstrument(kind, std::move(inst));
   }
   effects_.prepare(config_.sampleRate, maxFrames);
+  player_.prepare(config_.sampleRate, maxFrames, config_.playbackRingSeconds);
   master_.prepare(config_.sampleRate, config_.master);
   master_.fadeIn();
   mix_.prepare(maxFrames);
@@ -154,6 +155,15 @@ void Engine::applyCommand(const EngineCommand& c) noexcept {
     case CommandType::LoudnessTrim:
       master_.setTrimDb(c.value);
       metrics_.loudnessTrimDb.store(master_.trimDb(), std::memory_order_relaxed);
+      break;
+    case CommandType::PlaybackStart:
+      player_.start(c.channel, static_cast<std::uint16_t>(c.instrument | (c.param << 8)), c.value);
+      break;
+    case CommandType::PlaybackStop:
+      player_.stop(c.value);
+      break;
+    case CommandType::PlaybackGain:
+      player_.setGain(c.value);
       break;
     case CommandType::NoteLate:
       return;  // a log record, not a command
@@ -285,6 +295,7 @@ void Engine::process(const float* const* input, int inputChannels, float* const*
     fire(e);
   }
   renderSegment(rendered, frames - rendered);
+  player_.render(mix_.left.data(), mix_.right.data(), frames);  // uploaded sources, dry
   effects_.process(reverbSend_, delaySend_, mix_, frames);
 
   if (!master_.process(mix_.left.data(), mix_.right.data(), frames)) {

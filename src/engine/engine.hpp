@@ -29,6 +29,7 @@
 #include "engine/event_scheduler.hpp"
 #include "engine/input_source.hpp"
 #include "engine/master_bus.hpp"
+#include "engine/source_player.hpp"
 #include "engine/tap.hpp"
 #include "music/note_event.hpp"
 
@@ -46,6 +47,8 @@ struct EngineConfig {
   std::size_t commandQueueCapacity = 1024;
   std::size_t schedulerCapacity = 8192;
   std::size_t tapCapacityBlocks = 256;
+  /// Seconds of decoded audio each SourcePlayer slot can hold ahead of the playhead.
+  double playbackRingSeconds = 2.0;
   /// The low-latency path: an input onset starts `response` (a drum accent by
   /// default) on the Response channel at the onset's sample, in the same block.
   bool respondToOnsets = false;
@@ -110,6 +113,10 @@ class Engine {
   Tap& tap(TapId id) noexcept { return *taps_[static_cast<std::size_t>(id)]; }
   const Tap& tap(TapId id) const noexcept { return *taps_[static_cast<std::size_t>(id)]; }
   Tap& masterTap() noexcept { return tap(TapId::Master); }
+  /// The uploaded-source player: its rings for the playback worker, its counters for
+  /// any thread (see source_player.hpp for who may call what).
+  SourcePlayer& sourcePlayer() noexcept { return player_; }
+  const SourcePlayer& sourcePlayer() const noexcept { return player_; }
   Tap& inputTap() noexcept { return tap(TapId::Input); }
   const Tap& masterTap() const noexcept { return tap(TapId::Master); }
   const Tap& inputTap() const noexcept { return tap(TapId::Input); }
@@ -132,6 +139,7 @@ class Engine {
   std::array<ChannelStrip, music::kChannelCount> channels_;
   EffectsBus effects_;
   MasterBus master_;
+  SourcePlayer player_;
   StereoBus mix_, reverbSend_, delaySend_;
   std::vector<float> silence_;
   std::vector<float> inputL_, inputR_;  // a pulled InputSource block

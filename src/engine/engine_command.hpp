@@ -30,6 +30,12 @@ enum class CommandType : std::uint8_t {
   // started at the block's first sample. channel and instrument are the note's, param its
   // pitch, value how many samples late it was; a replay holds that note back to this block.
   NoteLate,
+  // Uploaded sources (SourcePlayer). Start: channel = slot, instrument/param = the
+  // generation's low/high byte, value = fade-in (and crossfade) seconds. Stop: value =
+  // fade-out seconds. Gain: value = the player's linear level, smoothed.
+  PlaybackStart,
+  PlaybackStop,
+  PlaybackGain,
 };
 
 struct EngineCommand {

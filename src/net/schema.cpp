@@ -1,6 +1,7 @@
 // The JSON Schema served at /api/v1/schema: every WebSocket message both ways and
 // the control params, with the same ranges the validator enforces.
 #include "control/messages.hpp"
+#include "control/playback.hpp"
 #include "net/router.hpp"
 
 namespace auralis::net {
@@ -65,7 +66,8 @@ json protocolSchema() {
   json codes = json::array({control::codes::kBadJson, control::codes::kUnknownType,
                             control::codes::kInvalidParam, control::codes::kUnknownParam,
                             control::codes::kRateLimited, control::codes::kUnauthorized,
-                            control::codes::kTooManyClients, control::codes::kInternal});
+                            control::codes::kTooManyClients, control::codes::kInternal,
+                            control::kNotFound});
   json client = json::array({
       message("control", {{"reqId", reqId()}, {"params", {{"$ref", "#/$defs/params"}}}},
               json::array({"params"})),
@@ -94,6 +96,20 @@ json protocolSchema() {
       // docs/security.md: a token presented on an open connection.
       message("auth", {{"reqId", reqId()}, {"token", {{"type", "string"}, {"minLength", 1}}}},
               json::array({"token"})),
+      message("playback",
+              {{"reqId", reqId()},
+               {"action", {{"enum", json::array({"play", "stop", "seek", "gain", "loop"})}}},
+               {"sourceId", {{"type", "string"}, {"minLength", 1}}},
+               {"position", {{"type", "number"}, {"minimum", 0}}},
+               {"gain", {{"type", "number"}, {"minimum", 0}, {"maximum", control::kMaxPlaybackGain}}},
+               {"gainDb",
+                {{"type", "number"},
+                 {"minimum", control::kMinPlaybackGainDb},
+                 {"maximum", control::kMaxPlaybackGainDb}}},
+               {"loop", {{"type", "boolean"}}},
+               {"crossfade",
+                {{"type", "number"}, {"minimum", 0}, {"maximum", control::kMaxPlaybackCrossfade}}}},
+              json::array({"action"}), false),
   });
   json server = json::array({
       message(

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -107,6 +108,11 @@ struct ServerHooks {
   std::vector<ExtraRoute> extraRoutes;
   /// Requests whose bodies stream to disk (POST /upload); see upload_route.hpp.
   std::vector<UploadRoute> uploadRoutes;
+  /// Message types the app serves itself (`playback`), by type: called on an io
+  /// thread with the parsed message once the client passed the control token and
+  /// rate limit; returns the reply (the caller echoes reqId). Must not block for long.
+  std::map<std::string, std::function<nlohmann::json(const nlohmann::json& message)>>
+      extraMessages;
   /// The engine's sample clock now (the newest rendered frame), for `pong`;
   /// any io thread, must be cheap (an atomic load). Null: pong omits it.
   std::function<std::int64_t()> samplePosition;

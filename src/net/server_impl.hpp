@@ -140,6 +140,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void handleText(const std::string& text);
   /// Strand: a {"type":"auth","token":..} message; false when `text` is not one.
   bool handleAuth(const std::string& text);
+  /// A message type from ServerHooks::extraMessages; false when `text` is none of them.
+  bool handleExtra(const std::string& text, const nlohmann::json& reqId);
   void subscribe(const control::SubscribeRequest& r, const nlohmann::json& reqId);
   void clientReport(const control::ClientReportRequest& r, const nlohmann::json& reqId);
   void drainEvents();

@@ -142,6 +142,8 @@ void WsSession::handleText(const std::string& text) {
   if (handleAuth(text)) return;
   auto msg = control::parseClientMessage(text);
   if (!msg.request.ok()) {
+    if (msg.request.error().code == control::codes::kUnknownType && handleExtra(text, msg.reqId))
+      return;
     sendJson(control::makeErrorMessage(msg.request.error(), msg.reqId));
     return;
   }
@@ -194,6 +196,29 @@ void WsSession::handleText(const std::string& text) {
         }
       },
       msg.request.value());
+}
+
+bool WsSession::handleExtra(const std::string& text, const nlohmann::json& reqId) {
+  const auto& extras = server_.hooks.extraMessages;
+  if (extras.empty()) return false;
+  const auto raw = nlohmann::json::parse(text, nullptr, false);
+  if (!raw.is_object() || !raw.contains("type") || !raw["type"].is_string()) return false;
+  const auto handler = extras.find(raw["type"].get<std::string>());
+  if (handler == extras.end()) return false;
+  // The app's message types change the music too: the same token and rate limit as control.
+  nlohmann::json reply;
+  if (!authorized_) {
+    reply = control::makeErrorMessage(
+        makeError(control::codes::kUnauthorized, "control needs the server's token"));
+  } else if (!bucket_.tryTake()) {
+    reply = control::makeErrorMessage(
+        makeError(control::codes::kRateLimited, "too many control messages; slow down"));
+  } else {
+    reply = handler->second(raw);
+  }
+  if (!reqId.is_null()) reply["reqId"] = reqId;
+  sendJson(reply);
+  return true;
 }
 
 void WsSession::subscribe(const control::SubscribeRequest& r, const nlohmann::json& reqId) {
