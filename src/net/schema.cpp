@@ -91,6 +91,24 @@ json protocolSchema() {
               json::array(
                   {"tier", "pinned", "bufferMs", "jitterMs", "underruns", "latencyMs", "codec"}),
               false),
+      message("midi",
+              {{"reqId", reqId()},
+               {"events",
+                {{"type", "array"},
+                 {"minItems", 1},
+                 {"maxItems", control::kMaxMidiEvents},
+                 {"items",
+                  {{"type", "object"},
+                   {"additionalProperties", false},
+                   {"required", json::array({"data"})},
+                   {"properties",
+                    {{"t", {{"type", "number"}, {"minimum", 0}}},
+                     {"data",
+                      {{"type", "array"},
+                       {"minItems", 1},
+                       {"maxItems", 3},
+                       {"items", {{"type", "integer"}, {"minimum", 0}, {"maximum", 255}}}}}}}}}}}},
+              json::array({"events"}), false),
   });
   json server = json::array({
       message(
