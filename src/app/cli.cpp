@@ -81,6 +81,7 @@ int runCli(int argc, char** argv, char** environ) {
       {"--osc-target", "osc.targets", "OSC event destinations HOST:PORT[,HOST:PORT...]"},
       {"--events-shm", "events.shm_name", "shared-memory name of the event ring"},
       {"--midi-out", "midi.out", "notes and clock out to MIDI: off|alsa|jack"},
+      {"--midi-in", "midi.in", "a MIDI input port: off|alsa|jack"},
   };
   addKeyFlags(serve, serveFlags);
   serve->add_option("--mode", serveOptions.mode, "mode, overrides the key's (e.g. dorian)");

@@ -356,6 +356,19 @@ const std::vector<ConfigKey>& configSchema() {
        0,
        {},
        "send MIDI clock (24 ppqn), song position, start/stop"},
+      {"midi.in",
+       Type::Choice,
+       std::string("off"),
+       0,
+       0,
+       {"off", "alsa", "jack"},
+       "a MIDI input port the human plays into (ALSA sequencer or JACK MIDI)"},
+      {"midi.in.port_name", Type::String, std::string("midi_in"), 0, 0, {},
+       "name of the MIDI input port"},
+      {"midi.in.play", Type::Bool, false, 0, 0, {},
+       "sound MIDI input notes on the Response channel"},
+      {"midi.in.cc_intensity", Type::Int, std::int64_t{-1}, -1, 127, {},
+       "controller number mapped onto intensity (-1: none)"},
   };
   return schema;
 }

@@ -6,11 +6,16 @@ namespace {
 const char* kindName(ensemble::GenerationEvent::Kind k) {
   using K = ensemble::GenerationEvent::Kind;
   switch (k) {
-    case K::Chord: return "chord";
-    case K::Section: return "section";
-    case K::Note: return "note";
-    case K::Tempo: return "tempo";
-    case K::Key: return "key";
+    case K::Chord:
+      return "chord";
+    case K::Section:
+      return "section";
+    case K::Note:
+      return "note";
+    case K::Tempo:
+      return "tempo";
+    case K::Key:
+      return "key";
   }
   return "note";
 }
@@ -41,7 +46,37 @@ nlohmann::json generationEventJson(const ensemble::GenerationEvent& e, double sa
 }
 
 void GenerationPublisher::onEvent(const ensemble::GenerationEvent& event) {
-  bus_.publish("generation_update", generationEventJson(event, sampleRate_));
+  auto j = generationEventJson(event, sampleRate_);
+  if (event.kind == ensemble::GenerationEvent::Kind::Note) {
+    plan_[j["agent"].get<std::string>()].push_back({{"beat", event.beat},
+                                                    {"sample", event.sample},
+                                                    {"pitch", event.note.pitch},
+                                                    {"velocity", event.note.velocity},
+                                                    {"duration", j["duration"]}});
+  }
+  bus_.publish("generation_update", std::move(j));
+}
+
+nlohmann::json agentPlanJson(std::int64_t bar, std::int64_t startSample, std::int64_t endSample,
+                             double sampleRate, nlohmann::json agents) {
+  // Every agent appears, an agent with nothing planned (resting, disabled) as [].
+  for (int a = 0; a < ensemble::kAgentCount; ++a) {
+    const std::string name(ensemble::agentName(static_cast<ensemble::Agent>(a)));
+    if (!agents.contains(name)) agents[name] = nlohmann::json::array();
+  }
+  return {{"bar", bar},
+          {"sample", startSample},
+          {"time", static_cast<double>(startSample) / sampleRate},
+          {"endSample", endSample},
+          {"seconds", static_cast<double>(endSample - startSample) / sampleRate},
+          {"agents", std::move(agents)}};
+}
+
+void GenerationPublisher::onBarPlanned(std::int64_t bar, std::int64_t startSample,
+                                       std::int64_t endSample) {
+  bus_.publish("agent_plan",
+               agentPlanJson(bar, startSample, endSample, sampleRate_, std::move(plan_)));
+  plan_ = nlohmann::json::object();
 }
 
 }  // namespace auralis::app

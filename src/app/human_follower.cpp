@@ -91,6 +91,13 @@ void HumanFollower::stop() {
 void HumanFollower::run() {
   std::int64_t lastPos = -1;
   while (!stop_.load()) {
+    if (override_) {
+      if (auto f = override_()) {
+        runner_.pushInputFeatures(std::move(*f));
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        continue;
+      }
+    }
     const analysis::FeatureSnapshot s = snapshot_();
     // Only new analysis counts: a paused input must not look like a long phrase end.
     if (s.samplePos != lastPos) {

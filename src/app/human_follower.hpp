@@ -54,6 +54,11 @@ class HumanFollower {
 
   /// Main thread, at set-up: auralis_phrases_answered_total.
   void registerMetrics(obs::Registry& registry) const;
+  /// Main thread, before start(): features that, when present, are handed to
+  /// the ensemble instead of the audio analysis's (MIDI in while it is played).
+  void setOverride(std::function<std::optional<ensemble::InputFeatures>()> override) {
+    override_ = std::move(override);
+  }
   /// Main thread.
   void start();
   void stop();
@@ -63,6 +68,7 @@ class HumanFollower {
 
   ensemble::EnsembleRunner& runner_;
   Snapshot snapshot_;
+  std::function<std::optional<ensemble::InputFeatures>()> override_;
   PhraseTracker tracker_;
   std::atomic<bool> stop_{false};
   std::thread thread_;

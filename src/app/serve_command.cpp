@@ -24,7 +24,9 @@
 #include "app/live_input.hpp"
 #include "app/loudness_control.hpp"
 #include "app/metrics_wiring.hpp"
+#include "app/midi_input.hpp"
 #include "app/midi_wiring.hpp"
+#include "app/note_timing.hpp"
 #include "app/osc_wiring.hpp"
 #include "app/playback_surfaces.hpp"
 #include "app/recording_commands.hpp"
@@ -131,8 +133,9 @@ int runServe(const Config& config, const ServeOptions& options) {
   ec.seed = static_cast<std::uint64_t>(config.getInt("music.seed"));
   ec.params = unityLevels(params.value());
   EngineNoteSink sink(engine);
+  NoteLeadMeter leadMeter(sink, engine, state.sampleRate);  // auralis_agent_note_lead_seconds
   // Every note the engine takes, logged for session-bundle replay (app/recording_session_log.hpp).
-  SessionLog sessionLog(sink, static_cast<std::size_t>(config.getInt("recording.log_max_notes")),
+  SessionLog sessionLog(leadMeter, static_cast<std::size_t>(config.getInt("recording.log_max_notes")),
                         &engine);
   ensemble::EnsembleRunner runner(ec, sessionLog, [&engine] { return engine.position(); });
   control::EventBus bus;
@@ -145,7 +148,8 @@ int runServe(const Config& config, const ServeOptions& options) {
   controller.pushAll();
   // live.follow: the agents follow the human's key, tempo, dynamics and phrases.
   const auto follow = followMode(config, !config.getString("audio.input_file").empty() ||
-                                             state.active != io::BackendKind::Clock);
+                                             state.active != io::BackendKind::Clock ||
+                                             config.getString("midi.in") != "off");
   if (follow) runner.followHuman({*follow});
   runner.start();
   EngineMonitor monitor(engine);
@@ -166,6 +170,7 @@ int runServe(const Config& config, const ServeOptions& options) {
   obs::addProcessMetrics(registry);
   registerEngineMetrics(registry, engine);
   registerEnsembleMetrics(registry, runner);
+  registerNoteTimingMetrics(registry, engine, leadMeter);
   AnalysisSideChain analysisChain(engine,
                                   bus);  // meters, spectrum, analysis; stops itself on return
   analysisChain.registerMetrics(registry);
@@ -180,10 +185,14 @@ int runServe(const Config& config, const ServeOptions& options) {
   });
   classifier.start();
   analysisChain.start();
+  // MIDI in (ports and Web MIDI): feeds the follower, plays live (app/midi_input.hpp).
+  auto midiIn =
+      MidiInput::start(config, engine, sessionLog, controller, bus, state.sampleRate, registry);
   HumanFollower humanFollower(
       runner, [&analysisChain] { return analysisChain.features(AnalysisSideChain::Source::Input); },
       state.sampleRate);
   humanFollower.registerMetrics(registry);
+  humanFollower.setOverride([m = midiIn.get()] { return m->features(); });
   if (follow) humanFollower.start();
   LoudnessControl loudness(engine, loudnessTrimConfig(config));  // stops itself on any return
   loudness.start();
@@ -255,6 +264,7 @@ int runServe(const Config& config, const ServeOptions& options) {
   hooks.samplePosition = [&engine] { return engine.position(); };
   hooks.sampleRate = state.sampleRate;
   hooks.version = AURALIS_VERSION;
+  hooks.midiIn = [m = midiIn.get()](const control::MidiRequest& r) { return m->accept(r); };
   net::Server server(sc, hooks);
   registerServerMetrics(registry, server, broadcaster.value().get());
   auto icecast = IcecastWiring::start(config, broadcaster.value().get(), registry);
@@ -308,6 +318,7 @@ int runServe(const Config& config, const ServeOptions& options) {
             << osc.value()->describe() << "\n"
             << eventRing.value()->describe() << "\n"
             << midi->describe() << "\n"
+            << midiIn->describe() << "\n"
             << "stop with Ctrl-C (SIGINT) or SIGTERM\n"
             << "playing: " << params.value().key.name() << " at " << params.value().bpm
             << " bpm, intensity " << params.value().intensity << std::endl;
@@ -335,6 +346,7 @@ int runServe(const Config& config, const ServeOptions& options) {
   osc.value()->stop();
   eventRing.value()->stop();
   midi->stop();
+  midiIn->stop();
   lights.value()->stop();  // blackout while the music fades
   runner.stop();
   engine.postCommand({engine::CommandType::FadeOut, 0, 0, 0, 0.0F});

@@ -235,7 +235,7 @@ Result<ClientRequest> parseClientReport(const nlohmann::json& msg) {
 const std::vector<std::string>& telemetryKinds() {
   static const std::vector<std::string> kinds = {
       "meters",     "spectrum",          "analysis", "dmx", "ai_classifier_event",
-      "transcript", "generation_update", "recording", "playback"};
+      "transcript", "generation_update", "recording", "playback", "agent_plan", "midi_in"};
   return kinds;
 }
 
@@ -302,9 +302,14 @@ ParsedMessage parseClientMessage(std::string_view text) {
   if (type == "status_request") return {reqId, ClientRequest{StatusRequest{}}};
   if (type == "subscribe") return {reqId, parseSubscribe(msg)};
   if (type == "client_report") return {reqId, parseClientReport(msg)};
+  if (type == "midi") {
+    auto midi = parseMidiRequest(msg);
+    if (!midi) return {reqId, midi.error()};
+    return {reqId, ClientRequest{std::move(midi).value()}};
+  }
   return {reqId, makeError(codes::kUnknownType,
                            "unknown message type '" + type +
-                               "'; known: control, ping, status_request, subscribe, client_report",
+                               "'; known: control, ping, status_request, subscribe, client_report, midi",
                            "type")};
 }
 

@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "control/midi_request.hpp"
 #include "control/params.hpp"
 #include "core/result.hpp"
 
@@ -73,8 +74,8 @@ struct ClientReportRequest {
   std::optional<std::string> room;
 };
 
-using ClientRequest =
-    std::variant<ControlRequest, PingRequest, StatusRequest, SubscribeRequest, ClientReportRequest>;
+using ClientRequest = std::variant<ControlRequest, PingRequest, StatusRequest, SubscribeRequest,
+                                   ClientReportRequest, MidiRequest>;
 
 /// The outcome of parsing one message. `reqId` is the client's value (string or
 /// number) copied exactly, or null when absent; it is kept even when the request

@@ -53,6 +53,7 @@ EngineConfig ensembleEngineConfig(double sampleRate, int maxBlockFrames) {
       {Channel::Percussion, InstrumentKind::Swell},
       {Channel::Response, InstrumentKind::TestTone},
       {Channel::Response, InstrumentKind::Snare},  // the default answer to an input onset
+      {Channel::Response, InstrumentKind::Keys},   // MIDI in played live (midi.in.play)
   };
   return c;
 }
@@ -209,6 +210,10 @@ void Engine::fire(const ScheduledEvent& e) noexcept {
   const std::uint32_t id = nextNoteId_++;
   inst->noteOn(NoteStart{id, e.note.pitch, e.note.program, e.note.velocity, e.note.pan});
   metrics_.notesStarted.fetch_add(1, std::memory_order_relaxed);
+  // Sounded (the sample it starts on) minus due (the sample it was planned for).
+  if (ch < metrics_.noteLateness.size())
+    metrics_.noteLateness[ch].record(static_cast<double>(e.sample - e.note.startSample) /
+                                     config_.sampleRate);
   ScheduledEvent off = e;
   off.kind = ScheduledEvent::Kind::NoteOff;
   off.noteId = id;

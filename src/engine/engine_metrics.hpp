@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "music/note_event.hpp"
+
 namespace auralis::engine {
 
 /// Callback-time histogram with log-spaced buckets: bucket k holds durations up
@@ -95,6 +97,31 @@ class ResponseLatencyHistogram {
   std::atomic<std::int64_t> last_{-1};
 };
 
+/// Note timing in seconds (planning lead, lateness) with fixed buckets; record()
+/// is wait-free (audio thread allowed), the rest any thread.
+class NoteTimingHistogram {
+ public:
+  static constexpr std::array<double, 12> kBounds = {0.0,  0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                     0.05, 0.1,   0.25,   0.5,   1.0,  2.0};
+  void record(double seconds) noexcept {
+    std::size_t k = 0;
+    while (k < kBounds.size() && seconds > kBounds[k]) ++k;
+    counts_[k].fetch_add(1, std::memory_order_relaxed);
+    sumMicros_.fetch_add(static_cast<std::int64_t>(seconds * 1e6), std::memory_order_relaxed);
+  }
+  /// Per-bucket (not cumulative) count; k == kBounds.size() is +Inf.
+  std::uint64_t count(std::size_t k) const noexcept {
+    return counts_[k].load(std::memory_order_relaxed);
+  }
+  double sumSeconds() const noexcept {
+    return static_cast<double>(sumMicros_.load(std::memory_order_relaxed)) * 1e-6;
+  }
+
+ private:
+  std::array<std::atomic<std::uint64_t>, kBounds.size() + 1> counts_{};
+  std::atomic<std::int64_t> sumMicros_{0};
+};
+
 struct EngineMetrics {
   std::atomic<std::uint64_t> blocks{0};
   std::atomic<std::uint64_t> frames{0};
@@ -114,6 +141,9 @@ struct EngineMetrics {
   /// Input onset (the input sample the detector fired on) to the response's
   /// first output sample (its start plus the master's latency), in samples.
   ResponseLatencyHistogram responseLatency;
+  /// Per channel (music::Channel): when each note sounded minus when it was due
+  /// (0 for a note on time; a late note sounds at its block's first sample).
+  std::array<NoteTimingHistogram, music::kChannelCount> noteLateness;
   CallbackHistogram callback;
 };
 

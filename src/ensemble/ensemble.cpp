@@ -314,6 +314,8 @@ void Ensemble::planBar(NoteSink& sink) {
     if (observer_ != nullptr) observer_->onEvent(e);
   }
   nextBar_ += ctx.samplesPerBeat * music::kBeatsPerBar;
+  if (observer_ != nullptr)
+    observer_->onBarPlanned(bars_, barStart, static_cast<std::int64_t>(std::llround(nextBar_)));
   ++bars_;
 }
 

@@ -122,6 +122,10 @@ class GenerationObserver {
  public:
   virtual ~GenerationObserver() = default;
   virtual void onEvent(const GenerationEvent& event) = 0;
+  /// After the last event of a bar: the bar's index, first sample and the next
+  /// bar's first sample (so an observer can publish the whole bar's plan).
+  virtual void onBarPlanned(std::int64_t /*bar*/, std::int64_t /*startSample*/,
+                            std::int64_t /*endSample*/) {}
 };
 
 class SongForm;

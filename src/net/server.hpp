@@ -26,6 +26,7 @@
 
 #include "control/controller.hpp"
 #include "control/event_bus.hpp"
+#include "control/midi_request.hpp"
 #include "core/result.hpp"
 #include "net/router.hpp"
 #include "net/upload_route.hpp"
@@ -120,6 +121,10 @@ struct ServerHooks {
   double sampleRate = 48000.0;
   /// The program version reported in `status`.
   std::string version;
+  /// MIDI from the page (the `midi` message, already validated): returns how
+  /// many events were taken. Called on an io thread; must not block. Null: the
+  /// message is refused.
+  std::function<Result<std::size_t>(const control::MidiRequest&)> midiIn;
 };
 
 class Server {

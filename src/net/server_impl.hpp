@@ -144,6 +144,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   bool handleExtra(const std::string& text, const nlohmann::json& reqId);
   void subscribe(const control::SubscribeRequest& r, const nlohmann::json& reqId);
   void clientReport(const control::ClientReportRequest& r, const nlohmann::json& reqId);
+  void midi(const control::MidiRequest& r, const nlohmann::json& reqId);
   void drainEvents();
   void armTimer();
   void drop();

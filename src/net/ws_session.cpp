@@ -191,6 +191,8 @@ void WsSession::handleText(const std::string& text) {
           sendJson(j);
         } else if constexpr (std::is_same_v<T, control::ClientReportRequest>) {
           clientReport(r, reqId);
+        } else if constexpr (std::is_same_v<T, control::MidiRequest>) {
+          midi(r, reqId);
         } else {
           subscribe(r, reqId);
         }
@@ -315,6 +317,22 @@ void WsSession::clientReport(const control::ClientReportRequest& r, const nlohma
     room_ = *r.room;
   }
   if (!reqId.is_null()) sendJson({{"type", "ack"}, {"reqId", reqId}});
+}
+
+void WsSession::midi(const control::MidiRequest& r, const nlohmann::json& reqId) {
+  // Notes change the music, so they need the token like `control` does.
+  auto refuse = [&](const char* code, std::string message) {
+    sendJson(control::makeErrorMessage(makeError(code, std::move(message)), reqId));
+  };
+  if (!authorized_) return refuse(control::codes::kUnauthorized, "midi needs the server's token");
+  if (!server_.hooks.midiIn) return refuse(control::codes::kInternal, "MIDI input is not wired");
+  auto taken = server_.hooks.midiIn(r);
+  if (!taken) {
+    sendJson(control::makeErrorMessage(taken.error(), reqId));
+    return;
+  }
+  // Acknowledged only when asked (a reqId): a keyboard sends many small messages.
+  if (!reqId.is_null()) sendJson({{"type", "ack"}, {"reqId", reqId}, {"accepted", taken.value()}});
 }
 
 void WsSession::drainEvents() {

@@ -8,6 +8,7 @@ import { Player } from './player/player.js';
 import { Controls } from './ui/controls.js';
 import { LiveViews } from './ui/live.js';
 import { Dashboard } from './ui/dashboard.js';
+import { WebMidiForwarder } from './ui/web_midi.js';
 
 const TELEMETRY = ['generation_update', 'meters', 'spectrum', 'analysis', 'dmx', 'ai_classifier_event', 'transcript'];
 const $ = (id) => document.getElementById(id);
@@ -128,3 +129,14 @@ player.addEventListener('change', () => {
 const dashboard = new Dashboard($('plots'), player);
 window.auralis = { conn, player, controls, live, dashboard, events };
 conn.connect();
+
+// Web MIDI in: only after the user asks (a click), since it prompts for access.
+const midiIn = new WebMidiForwarder(conn);
+$('midi-in')?.addEventListener('click', async (e) => {
+  try {
+    const n = await midiIn.enable();
+    e.target.textContent = `MIDI in: ${n} input${n === 1 ? '' : 's'}`;
+  } catch (err) {
+    e.target.textContent = `MIDI in: ${err.message}`;
+  }
+});
