@@ -3,8 +3,8 @@
 # and runs each for SECONDS (default 15) on a copy of its seed corpus, two at a time.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 # Fails when any target crashes, leaks, trips UBSan or breaks an invariant, and
-# prints the reproducer. FUZZ_DIR (default build-fuzz) and FUZZ_JOBS (default
-# nproc, at most 2... the number of targets run at once) may be set.
+# prints the reproducer. FUZZ_DIR (default build-fuzz) and FUZZ_JOBS (targets run
+# at once, default 2: one per core here) may be set.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-15}
@@ -57,12 +57,9 @@ run_one() {
 
 failed=0
 running=0
-pids=()
-names=()
 for l in "${lines[@]}"; do
-  run_one ${l} &
-  pids+=($!)
-  names+=("${l%% *}")
+  # shellcheck disable=SC2086  # "name max_len" splits into the two arguments
+  run_one $l &
   ((++running))
   if ((running >= jobs)); then
     wait -n || failed=$((failed + 1))
