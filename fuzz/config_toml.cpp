@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "app/config.hpp"
-#include "fuzz_support.hpp"
+#include "fuzz_require.hpp"
 
 using namespace auralis;
 

@@ -1,15 +1,13 @@
-// Helpers shared by the fuzz targets: a Controller that only remembers, and a
-// hard stop for a broken invariant (libFuzzer records the input as a crash).
+// Helpers shared by the fuzz targets that drive control surfaces: a Controller
+// that only remembers, and fuzz::require (fuzz_require.hpp).
 //
 // Thread rules: one fuzzing thread.
 #pragma once
 
-#include <cstdio>
-#include <cstdlib>
-
 #include <nlohmann/json.hpp>
 
 #include "control/controller.hpp"
+#include "fuzz_require.hpp"
 
 namespace auralis::fuzz {
 
@@ -26,13 +24,5 @@ class FakeController final : public control::Controller {
  private:
   control::ControlParams params_;
 };
-
-/// Aborts with `what` when `ok` is false: an invariant the parser promises broke.
-inline void require(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "fuzz invariant broken: %s\n", what);
-    std::abort();
-  }
-}
 
 }  // namespace auralis::fuzz

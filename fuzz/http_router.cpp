@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "fuzz_support.hpp"
 #include "net/router.hpp"
@@ -111,7 +112,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::require(response.status >= 200 && response.status < 600, "an HTTP status");
   fuzz::require(response.status != 500, "no internal error on any request");
   if (response.file) {
-    const fs::path file = fs::canonical(response.file->path, ec);
+    std::error_code fsError;
+    const fs::path file = fs::canonical(response.file->path, fsError);
+    fuzz::require(!fsError, "a file body names an existing file");
     fuzz::require(under(file, site.web) || under(file, site.recordings),
                   "files come from the web root or a route's own folder");
     const auto fileSize = fs::file_size(file);

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fuzz_support.hpp"
+#include "fuzz_require.hpp"
 #include "lighting/fixture.hpp"
 #include "lighting/patch.hpp"
 

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fuzz_support.hpp"
+#include "fuzz_require.hpp"
 #include "lighting/scene.hpp"
 
 using namespace auralis;

@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-#include "fuzz_support.hpp"
+#include "fuzz_require.hpp"
 #include "net/ws_wire.hpp"
 #include "stream/frame.hpp"
 

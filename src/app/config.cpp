@@ -435,10 +435,10 @@ Status Config::loadToml(const std::string& path) {
   return loadTomlText(text.str(), path);
 }
 
-Status Config::loadTomlText(std::string_view text, const std::string& path) {
+Status Config::loadTomlText(std::string_view document, const std::string& path) {
   toml::table table;
   try {
-    table = toml::parse(text, path);
+    table = toml::parse(document, path);
   } catch (const toml::parse_error& e) {
     std::ostringstream os;
     os << path << ":" << e.source().begin.line << ": " << e.description();

@@ -71,7 +71,7 @@ TEST_CASE("ipc lines: handleIpcLine answers every line with one JSON line") {
   CHECK(ask(R"({"type":"ping","reqId":3})")["reqId"] == 3);
   CHECK(ask("not json")["code"] == "bad_json");
   CHECK(ask(R"({"type":"control","params":{"bpm":500}})")["field"] == "bpm");
-  CHECK(ask(R"({"type":"subscribe","telemetry":["status"]})")["type"] == "subscribed");
+  CHECK(ask(R"({"type":"subscribe","telemetry":["meters"]})")["type"] == "subscribed");
   CHECK(events != nullptr);
   CHECK(ask(R"({"type":"subscribe","audio":"opus"})")["field"] == "audio");
 }
