@@ -48,6 +48,12 @@ std::string handleIpcLine(const IpcHooks& hooks, std::shared_ptr<control::Subscr
   if (!msg.request) {
     if (msg.request.error().code == control::codes::kUnknownType && hooks.extra) {
       auto raw = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+      // Only a message with a string `type` goes to the hook: {"type":0} made the app's
+      // hook throw (found by fuzz/ipc_line) and the client got `internal`.
+      const auto type = raw.is_object() ? raw.find("type") : raw.end();
+      if (type == raw.end() || !type->is_string()) {
+        return ipcReplyLine(control::makeErrorMessage(msg.request.error(), msg.reqId));
+      }
       if (auto reply = hooks.extra(raw)) {
         if (!msg.reqId.is_null()) (*reply)["reqId"] = msg.reqId;
         return ipcReplyLine(*reply);

@@ -49,8 +49,13 @@ Result<OscMessage> decodeMessage(std::span<const std::uint8_t> bytes) {
     arg.type = types[k];
     // liblo's argument pointers point into the packet, 4-byte aligned: copy the
     // bytes out rather than read a 64-bit member in place (undefined behaviour).
+    // Its pointer array itself can be only 4-byte aligned (found by fuzz/osc_packet),
+    // so the pointer is copied out too.
+    const void* at = nullptr;
+    std::memcpy(&at, reinterpret_cast<const unsigned char*>(argv) + k * sizeof(lo_arg*),
+                sizeof at);
     auto read = [&](auto value) {
-      std::memcpy(&value, argv[k], sizeof value);
+      std::memcpy(&value, at, sizeof value);
       return value;
     };
     switch (arg.type) {
@@ -68,7 +73,7 @@ Result<OscMessage> decodeMessage(std::span<const std::uint8_t> bytes) {
         break;
       case LO_STRING:
       case LO_SYMBOL:
-        arg.value = std::string(reinterpret_cast<const char*>(argv[k]));
+        arg.value = std::string(static_cast<const char*>(at));
         break;
       case LO_TRUE:
         arg.value = true;
