@@ -4,11 +4,24 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <memory>
 
 namespace auralis::net {
 
 namespace {
+
+/// `v` as integer type T, clamped to its range (NaN -> 0). An int64 near its maximum
+/// widens to a double of 2^63, which a plain cast cannot hold (found by fuzz/osc_packet).
+template <typename T>
+T saturate(double v) {
+  if (!(v == v)) return 0;
+  constexpr double kLow = static_cast<double>(std::numeric_limits<T>::min());
+  constexpr double kHigh = static_cast<double>(std::numeric_limits<T>::max());
+  if (v <= kLow) return std::numeric_limits<T>::min();
+  if (v >= kHigh) return std::numeric_limits<T>::max();
+  return static_cast<T>(v);
+}
 
 constexpr int kMaxBundleDepth = 8;
 constexpr char kBundleTag[8] = {'#', 'b', 'u', 'n', 'd', 'l', 'e', '\0'};
@@ -136,10 +149,10 @@ Result<std::vector<std::uint8_t>> encodeOscMessage(const OscMessage& message) {
     int rc = 0;
     switch (a.type) {
       case LO_INT32:
-        rc = lo_message_add_int32(m.get(), number ? static_cast<std::int32_t>(*number) : 0);
+        rc = lo_message_add_int32(m.get(), number ? saturate<std::int32_t>(*number) : 0);
         break;
       case LO_INT64:
-        rc = lo_message_add_int64(m.get(), number ? static_cast<std::int64_t>(*number) : 0);
+        rc = lo_message_add_int64(m.get(), number ? saturate<std::int64_t>(*number) : 0);
         break;
       case LO_FLOAT:
         rc = lo_message_add_float(m.get(), number ? static_cast<float>(*number) : 0.0F);

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "control/event_bus.hpp"
@@ -47,4 +48,23 @@ TEST_CASE("fuzz regression: a Unix-socket message whose type is not a string") {
       auralis::net::handleIpcLine(hooks, events, R"({"type":"voice","reqId":"v"})", [] {}));
   CHECK(voice["type"] == "ok");
   CHECK(voice["reqId"] == "v");
+}
+
+TEST_CASE("fuzz regression: encoding integers a double cannot hold saturates") {
+  // fuzz/corpus/osc_packet/regress_int64_max: an int64 of 2^63-1 decodes to the double
+  // 2^63; casting it back for the encoder was undefined behaviour.
+  using auralis::net::OscArg;
+  auralis::net::OscMessage msg{"/auralis/x",
+                               {OscArg{'h', 9.3e18}, OscArg{'i', -1e12}, OscArg{'i', 0.0}}};
+  msg.args[2].value = std::numeric_limits<double>::quiet_NaN();
+  auto bytes = auralis::net::encodeOscMessage(msg);
+  REQUIRE(bytes.ok());
+  auto back = auralis::net::decodeOscPacket(bytes.value());
+  REQUIRE(back.ok());
+  REQUIRE(back.value().size() == 1);
+  const auto& args = back.value()[0].args;
+  REQUIRE(args.size() == 3);
+  CHECK(std::get<double>(args[0].value) > 9.2e18);
+  CHECK(std::get<double>(args[1].value) == static_cast<double>(INT32_MIN));
+  CHECK(std::get<double>(args[2].value) == 0.0);
 }
