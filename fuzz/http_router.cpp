@@ -62,7 +62,8 @@ struct Site {
     hooks.serverStatus = [] { return nlohmann::json{{"clients", 0}}; };
     const fs::path recs = recordings;
     hooks.extraRoutes.push_back(
-        {"/api/v1/recordings", [recs](const net::HttpRequest& r) -> std::optional<net::HttpResponse> {
+        {"/api/v1/recordings",
+         [recs](const net::HttpRequest& r) -> std::optional<net::HttpResponse> {
            auto rest = net::pathUnder(r, "/api/v1/recordings");
            if (!rest) return std::nullopt;
            if (*rest == "/r1") return net::fileResponse(r, recs / "r1.wav", "audio/wav");

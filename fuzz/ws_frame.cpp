@@ -40,8 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                   "payload length matches the message");
     const auto frame = stream::makeFrame(*header, 0, in.subspan(stream::kHeaderSize));
     fuzz::require(frame->wire.size() == size, "frame size");
-    fuzz::require(std::memcmp(frame->wire.data() + stream::kHeaderSize,
-                              data + stream::kHeaderSize, size - stream::kHeaderSize) == 0,
+    fuzz::require(std::memcmp(frame->wire.data() + stream::kHeaderSize, data + stream::kHeaderSize,
+                              size - stream::kHeaderSize) == 0,
                   "payload copied");
     auto fromWire = stream::parseHeader(frame->wire);
     fuzz::require(fromWire.has_value() && *fromWire == *header, "frame header round trip");

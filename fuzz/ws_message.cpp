@@ -41,9 +41,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           if (r.batchMs)
             fuzz::require(*r.batchMs >= 0 && *r.batchMs <= control::kMaxBatchMs, "batchMs range");
         } else if constexpr (std::is_same_v<T, control::ClientReportRequest>) {
-          fuzz::require(r.tier >= 0 && static_cast<std::size_t>(r.tier) <
-                                           control::clientTiers().size(),
-                        "tier indexes clientTiers()");
+          fuzz::require(
+              r.tier >= 0 && static_cast<std::size_t>(r.tier) < control::clientTiers().size(),
+              "tier indexes clientTiers()");
         }
       },
       msg.request.value());

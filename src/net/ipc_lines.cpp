@@ -8,8 +8,7 @@
 
 namespace auralis::net {
 
-void LineAssembler::feed(std::string_view data,
-                         const std::function<void(std::string_view)>& onLine,
+void LineAssembler::feed(std::string_view data, const std::function<void(std::string_view)>& onLine,
                          const std::function<void()>& onTooLarge) {
   while (!data.empty()) {
     const auto nl = data.find('\n');
@@ -73,8 +72,7 @@ std::string handleIpcLine(const IpcHooks& hooks, std::shared_ptr<control::Subscr
           return ipcReplyLine(control::makeAck(reqId, applied));
         } else if constexpr (std::is_same_v<T, control::PingRequest>) {
           const auto now = std::chrono::system_clock::now().time_since_epoch();
-          return ipcReplyLine(
-              control::makePong(reqId, std::chrono::duration<double>(now).count()));
+          return ipcReplyLine(control::makePong(reqId, std::chrono::duration<double>(now).count()));
         } else if constexpr (std::is_same_v<T, control::StatusRequest>) {
           return ipcReplyLine(control::makeStatus(c.current(), c.engineStatus(), reqId));
         } else if constexpr (std::is_same_v<T, control::SubscribeRequest>) {

@@ -15,9 +15,9 @@ TEST_CASE("fuzz regression: OSC message whose liblo argv is only 4-byte aligned"
   // fuzz/corpus/osc_packet/regress_misaligned_argv: under UBSan, reading liblo's
   // argument pointer array in place was a misaligned load.
   const std::vector<std::uint8_t> packet = {
-      '/', 'a', 'u', 'r', 'a', 'l', 'i', 's', '/', 'c', 'o', 'n', 't', 'r', 'o',  'l',
-      '/', 'a', 'g', 'e', 'n', 't', 's', '/', 'b', 'a', 's', 's', '/', 'l', 'e',  0,
-      ',', 'i', 'i', 0,   'e', 0,   'v', 0,   0,   0,   0,   0xb2, 0x01};
+      '/', 'a', 'u', 'r', 'a', 'l', 'i', 's', '/', 'c', 'o', 'n', 't', 'r',  'o',
+      'l', '/', 'a', 'g', 'e', 'n', 't', 's', '/', 'b', 'a', 's', 's', '/',  'l',
+      'e', 0,   ',', 'i', 'i', 0,   'e', 0,   'v', 0,   0,   0,   0,   0xb2, 0x01};
   auto decoded = auralis::net::decodeOscPacket(packet);
   // Either verdict is fine; the decode must not read out of bounds or misaligned.
   if (decoded.ok()) {
@@ -39,8 +39,8 @@ TEST_CASE("fuzz regression: a Unix-socket message whose type is not a string") {
   };
   std::shared_ptr<auralis::control::Subscription> events;
   for (const char* text : {R"({"type":0,"reqId":5})", R"({"type":null})", R"({"type":[1]})"}) {
-    const auto reply = nlohmann::json::parse(
-        auralis::net::handleIpcLine(hooks, events, text, [] {}));
+    const auto reply =
+        nlohmann::json::parse(auralis::net::handleIpcLine(hooks, events, text, [] {}));
     CHECK(reply["type"] == "error");
     CHECK(reply["code"] == "unknown_type");
   }

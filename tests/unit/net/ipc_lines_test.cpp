@@ -20,8 +20,7 @@ void feedAll(LineAssembler& a, const std::string& bytes, std::size_t chunk, Coll
   for (std::size_t i = 0; i < bytes.size(); i += chunk) {
     a.feed(
         std::string_view(bytes).substr(i, chunk),
-        [&](std::string_view line) { out.lines.emplace_back(line); },
-        [&] { ++out.tooLarge; });
+        [&](std::string_view line) { out.lines.emplace_back(line); }, [&] { ++out.tooLarge; });
   }
 }
 
@@ -42,7 +41,8 @@ TEST_CASE("ipc lines: split anywhere, CR stripped, blank lines ignored") {
 }
 
 TEST_CASE("ipc lines: an over-long line is reported once and skipped to its newline") {
-  const std::string bytes = std::string(50, 'x') + "\n" + "ok\n" + std::string(30, 'y') + "\nafter\n";
+  const std::string bytes =
+      std::string(50, 'x') + "\n" + "ok\n" + std::string(30, 'y') + "\nafter\n";
   for (std::size_t chunk : {1u, 7u, 200u}) {
     LineAssembler a(20);
     Collected c;
