@@ -6,6 +6,7 @@
 #   build-tsan   ThreadSanitizer: the threaded parts (rings, engine, backends, ensemble runner,
 #                server, broadcaster, lighting frame loop)
 #   build-rtsan  clang-22 RealtimeSanitizer: the real-time tests, render path [[clang::nonblocking]]
+#   build-fuzz   clang-22 libFuzzer: every outside-input parser, AURALIS_FUZZ_SECONDS (10) each
 # Prints each ctest summary, then one closing line with the totals.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +57,22 @@ if BUILD_TARGETS="test_rt test_engine" build build-rtsan -DCMAKE_C_COMPILER=clan
     -DAURALIS_SANITIZE=realtime -DAURALIS_APPS=OFF -DAURALIS_BENCH=OFF; then
   RTSAN_OPTIONS="halt_on_error=true" run_ctest build-rtsan -R '^(rt|engine):'
 fi
+# libFuzzer: every parser that takes outside input, a short run each (docs/fuzzing.md).
+echo "=== fuzz: build-fuzz"
+fuzz_log=$(mktemp)
+bash scripts/fuzz.sh "${AURALIS_FUZZ_SECONDS:-10}" | tee "$fuzz_log"
+fuzz_line=$(grep -E '^fuzz: [0-9]+ targets, [0-9]+ failed' "$fuzz_log" | tail -1)
+if [[ -z "$fuzz_line" ]]; then
+  echo "test.sh: fuzz stage did not finish" >&2
+  status=1
+else
+  fuzz_total=$(sed -E 's/^fuzz: ([0-9]+) targets.*/\1/' <<<"$fuzz_line")
+  fuzz_failed=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$fuzz_line")
+  passed=$((passed + fuzz_total - fuzz_failed))
+  failed=$((failed + fuzz_failed))
+  ((fuzz_failed == 0)) || status=1
+fi
+rm -f "$fuzz_log"
 if build build-asan -DAURALIS_SANITIZE=address,undefined -DAURALIS_BENCH=OFF; then
   # Figures that need full speed (frame timing, 50 listeners without a deadline
   # miss, accuracy over minutes of audio) are proven by the plain build; under

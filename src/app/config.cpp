@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <fstream>
 #include <sstream>
 
 namespace auralis::app {
@@ -456,9 +457,17 @@ Status Config::setFromText(const std::string& key, const std::string& text,
 }
 
 Status Config::loadToml(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return makeError("invalid_config", path + ": cannot be opened for reading", "config");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return loadTomlText(text.str(), path);
+}
+
+Status Config::loadTomlText(std::string_view document, const std::string& path) {
   toml::table table;
   try {
-    table = toml::parse_file(path);
+    table = toml::parse(document, path);
   } catch (const toml::parse_error& e) {
     std::ostringstream os;
     os << path << ":" << e.source().begin.line << ": " << e.description();

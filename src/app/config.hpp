@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -38,6 +39,9 @@ class Config {
   Status setFromText(const std::string& key, const std::string& text, const std::string& source);
   /// Reads a TOML file. Refuses unknown keys and bad values, naming the key.
   Status loadToml(const std::string& path);
+  /// Reads TOML text (`origin` names it in messages): what loadToml does after
+  /// reading the file, so the parser can be tested and fuzzed without files.
+  Status loadTomlText(std::string_view text, const std::string& origin);
   /// Applies AURALIS_<SECTION>_<KEY> variables from the environment.
   Status loadEnvironment(char** environ);
 

@@ -110,8 +110,6 @@ class SceneRenderer {
   Scene scene_;
   std::vector<FixtureState> state_;  // smoothed, per fixture
   std::int64_t lastBeat_ = -1;
-  float beatPulse_ = 0.0F;
-  float onsetPulse_ = 0.0F;
 };
 
 }  // namespace auralis::lighting

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "control/messages.hpp"
+#include "net/ipc_lines.hpp"
 #include "core/thread_name.hpp"
 
 namespace auralis::net {
@@ -24,16 +25,14 @@ namespace {
 
 struct Client {
   int fd = -1;
-  std::string in;         // bytes of the line being assembled
-  bool skipping = false;  // inside an over-long line: discard up to its newline
-  std::string out;        // bytes waiting to be written
+  LineAssembler lines;
+  std::string out;  // bytes waiting to be written
   std::shared_ptr<control::Subscription> events;
   bool closing = false;
 };
 
 std::string line(const nlohmann::json& j) {
-  // Replace invalid UTF-8 instead of throwing: a reply must always go out.
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return ipcReplyLine(j);
 }
 
 }  // namespace
@@ -109,68 +108,6 @@ void IpcServer::stop() {
   clients_ = 0;
 }
 
-namespace {
-
-/// One request line -> the reply line(s). Runs on the IPC thread.
-std::string handle(const IpcHooks& hooks, Client& client, std::string_view text,
-                   const std::function<void()>& wake) {
-  auto msg = control::parseClientMessage(text);
-  if (!msg.request) {
-    if (msg.request.error().code == control::codes::kUnknownType && hooks.extra) {
-      auto raw = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
-      if (auto reply = hooks.extra(raw)) {
-        if (!msg.reqId.is_null()) (*reply)["reqId"] = msg.reqId;
-        return line(*reply);
-      }
-    }
-    return line(control::makeErrorMessage(msg.request.error(), msg.reqId));
-  }
-  auto& c = *hooks.controller;
-  const auto& reqId = msg.reqId;
-  return std::visit(
-      [&](auto&& r) -> std::string {
-        using T = std::decay_t<decltype(r)>;
-        if constexpr (std::is_same_v<T, control::ControlRequest>) {
-          const auto applied = c.apply(r.patch);
-          if (hooks.bus != nullptr)
-            hooks.bus->publish("status", control::makeStatus(applied, c.engineStatus()));
-          return line(control::makeAck(reqId, applied));
-        } else if constexpr (std::is_same_v<T, control::PingRequest>) {
-          const auto now = std::chrono::system_clock::now().time_since_epoch();
-          return line(control::makePong(reqId, std::chrono::duration<double>(now).count()));
-        } else if constexpr (std::is_same_v<T, control::StatusRequest>) {
-          return line(control::makeStatus(c.current(), c.engineStatus(), reqId));
-        } else if constexpr (std::is_same_v<T, control::SubscribeRequest>) {
-          if (r.audio && *r.audio != control::AudioChoice::Off) {
-            return line(control::makeErrorMessage(
-                makeError(control::codes::kInvalidParam,
-                          "audio is not streamed over the Unix socket; use the WebSocket", "audio"),
-                reqId));
-          }
-          nlohmann::json reply = {{"type", "subscribed"}};
-          if (r.telemetry && hooks.bus != nullptr) {
-            if (client.events) {
-              client.events->setKinds(*r.telemetry);
-            } else {
-              client.events = hooks.bus->subscribe(*r.telemetry, 1024, wake);
-            }
-            reply["telemetry"] = *r.telemetry;
-          }
-          if (!reqId.is_null()) reply["reqId"] = reqId;
-          return line(reply);
-        } else {
-          // Requests that only make sense on the WebSocket (browser reports and the like).
-          return line(control::makeErrorMessage(
-              makeError(control::codes::kUnknownType,
-                        "this message type is not served on the Unix socket", "type"),
-              reqId));
-        }
-      },
-      msg.request.value());
-}
-
-}  // namespace
-
 void IpcServer::run() {
   auto& clients = impl_->clients;
   const int wakeFd = impl_->wakeFd;
@@ -215,42 +152,23 @@ void IpcServer::run() {
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
           c.closing = true;  // a half-sent message dies with its connection
         } else if (n > 0) {
-          std::string_view data(buf.data(), static_cast<std::size_t>(n));
-          while (!data.empty()) {
-            const auto nl = data.find('\n');
-            if (c.skipping) {
-              if (nl == std::string_view::npos) break;
-              c.skipping = false;
-              data.remove_prefix(nl + 1);
-              continue;
-            }
-            const auto take = nl == std::string_view::npos ? data.size() : nl;
-            if (c.in.size() + take > config_.maxLineBytes) {
-              tooLarge_.fetch_add(1, std::memory_order_relaxed);
-              c.out += line(control::makeErrorMessage(
-                  makeError(kTooLarge, "message over " + std::to_string(config_.maxLineBytes) +
-                                           " bytes; skipped to the next newline")));
-              c.in.clear();
-              c.skipping = nl == std::string_view::npos;
-              data.remove_prefix(nl == std::string_view::npos ? data.size() : nl + 1);
-              continue;
-            }
-            c.in.append(data.substr(0, take));
-            if (nl == std::string_view::npos) break;
-            data.remove_prefix(nl + 1);
-            std::string_view text(c.in);
-            if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-            if (text.find_first_not_of(" \t") != std::string_view::npos) {
-              requests_.fetch_add(1, std::memory_order_relaxed);
-              try {
-                c.out += handle(hooks_, c, text, wake);
-              } catch (const std::exception& ex) {
-                c.out += line(
-                    control::makeErrorMessage(makeError(control::codes::kInternal, ex.what())));
-              }
-            }
-            c.in.clear();
-          }
+          c.lines.feed(
+              std::string_view(buf.data(), static_cast<std::size_t>(n)),
+              [&](std::string_view text) {
+                requests_.fetch_add(1, std::memory_order_relaxed);
+                try {
+                  c.out += handleIpcLine(hooks_, c.events, text, wake);
+                } catch (const std::exception& ex) {
+                  c.out += line(
+                      control::makeErrorMessage(makeError(control::codes::kInternal, ex.what())));
+                }
+              },
+              [&] {
+                tooLarge_.fetch_add(1, std::memory_order_relaxed);
+                c.out += line(control::makeErrorMessage(
+                    makeError(kTooLarge, "message over " + std::to_string(config_.maxLineBytes) +
+                                             " bytes; skipped to the next newline")));
+              });
         }
       }
       if ((rev & (POLLHUP | POLLERR)) != 0 && (rev & POLLIN) == 0) c.closing = true;
@@ -280,7 +198,7 @@ void IpcServer::run() {
           ::close(cfd);
           continue;
         }
-        clients.push_back(Client{cfd, {}, false, {}, nullptr, false});
+        clients.push_back(Client{cfd, LineAssembler(config_.maxLineBytes), {}, nullptr, false});
       }
     }
     clients_.store(clients.size(), std::memory_order_relaxed);

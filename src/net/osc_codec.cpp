@@ -4,11 +4,24 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <memory>
 
 namespace auralis::net {
 
 namespace {
+
+/// `v` as integer type T, clamped to its range (NaN -> 0). An int64 near its maximum
+/// widens to a double of 2^63, which a plain cast cannot hold (found by fuzz/osc_packet).
+template <typename T>
+T saturate(double v) {
+  if (!(v == v)) return 0;
+  constexpr double kLow = static_cast<double>(std::numeric_limits<T>::min());
+  constexpr double kHigh = static_cast<double>(std::numeric_limits<T>::max());
+  if (v <= kLow) return std::numeric_limits<T>::min();
+  if (v >= kHigh) return std::numeric_limits<T>::max();
+  return static_cast<T>(v);
+}
 
 constexpr int kMaxBundleDepth = 8;
 constexpr char kBundleTag[8] = {'#', 'b', 'u', 'n', 'd', 'l', 'e', '\0'};
@@ -49,8 +62,13 @@ Result<OscMessage> decodeMessage(std::span<const std::uint8_t> bytes) {
     arg.type = types[k];
     // liblo's argument pointers point into the packet, 4-byte aligned: copy the
     // bytes out rather than read a 64-bit member in place (undefined behaviour).
+    // Its pointer array itself can be only 4-byte aligned (found by fuzz/osc_packet),
+    // so the pointer is copied out too.
+    const void* at = nullptr;
+    std::memcpy(&at, reinterpret_cast<const unsigned char*>(argv) + k * sizeof(lo_arg*),
+                sizeof at);
     auto read = [&](auto value) {
-      std::memcpy(&value, argv[k], sizeof value);
+      std::memcpy(&value, at, sizeof value);
       return value;
     };
     switch (arg.type) {
@@ -68,7 +86,7 @@ Result<OscMessage> decodeMessage(std::span<const std::uint8_t> bytes) {
         break;
       case LO_STRING:
       case LO_SYMBOL:
-        arg.value = std::string(reinterpret_cast<const char*>(argv[k]));
+        arg.value = std::string(static_cast<const char*>(at));
         break;
       case LO_TRUE:
         arg.value = true;
@@ -131,10 +149,10 @@ Result<std::vector<std::uint8_t>> encodeOscMessage(const OscMessage& message) {
     int rc = 0;
     switch (a.type) {
       case LO_INT32:
-        rc = lo_message_add_int32(m.get(), number ? static_cast<std::int32_t>(*number) : 0);
+        rc = lo_message_add_int32(m.get(), number ? saturate<std::int32_t>(*number) : 0);
         break;
       case LO_INT64:
-        rc = lo_message_add_int64(m.get(), number ? static_cast<std::int64_t>(*number) : 0);
+        rc = lo_message_add_int64(m.get(), number ? saturate<std::int64_t>(*number) : 0);
         break;
       case LO_FLOAT:
         rc = lo_message_add_float(m.get(), number ? static_cast<float>(*number) : 0.0F);

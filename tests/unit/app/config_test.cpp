@@ -81,3 +81,16 @@ TEST_CASE("every key is described with its environment name") {
   CHECK(text.find("AURALIS_AUDIO_BACKEND") != std::string::npos);
   CHECK(text.find("music.intensity") != std::string::npos);
 }
+
+TEST_CASE("TOML text parses like a file, naming its origin in errors") {
+  Config c;
+  REQUIRE(c.loadTomlText("[audio]\nblock = 128\n", "inline").ok());
+  CHECK(c.getInt("audio.block") == 128);
+  auto syntax = c.loadTomlText("[server\nport = 1\n", "inline.toml");
+  REQUIRE(!syntax.ok());
+  CHECK(syntax.error().code == "invalid_config");
+  CHECK(syntax.error().message.find("inline.toml") != std::string::npos);
+  auto missing = c.loadToml("/nonexistent/auralis.toml");
+  REQUIRE(!missing.ok());
+  CHECK(missing.error().code == "invalid_config");
+}
