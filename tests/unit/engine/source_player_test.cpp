@@ -55,7 +55,7 @@ TEST_CASE("source player: a start fades in and a stop fades out to silence, then
   p.start(0, gen, 0.01F);  // 480 frames
   auto o = renderBlocks(p, 4);
   CHECK(o.left[0] < 0.01F);                        // starts near zero
-  CHECK(o.left[600] == doctest::Approx(0.5F));     // fully in after the fade
+  CHECK(o.left[600] == doctest::Approx(0.5));     // fully in after the fade
   CHECK(maxStep(o.left) < 0.5F / 480.0F * 1.01F);  // a ramp, never a step
   p.stop(0.01F);
   auto s = renderBlocks(p, 4);
@@ -78,7 +78,7 @@ TEST_CASE("source player: a crossfade keeps the sum of two equal streams steady"
   p.start(1, b, 0.1F);  // 4800 frames of crossfade
   auto o = renderBlocks(p, 30);
   for (std::size_t i = 0; i < o.left.size(); i += 97)
-    CHECK(o.left[i] == doctest::Approx(0.25F).epsilon(0.01));
+    CHECK(o.left[i] == doctest::Approx(0.25).epsilon(0.01));
   CHECK_FALSE(p.busy(0));  // the old stream faded out
   CHECK(p.busy(1));
 }
@@ -97,7 +97,7 @@ TEST_CASE("source player: an underrun fades to silence, is counted, and recovers
   CHECK(maxStep(o.left) < 0.05F);  // faded, not cut
   feed(p.ring(0), 20000, 0.5F);
   auto back = renderBlocks(p, 4);
-  CHECK(back.left.back() == doctest::Approx(0.5F));
+  CHECK(back.left.back() == doctest::Approx(0.5));
   CHECK(maxStep(back.left) < 0.05F);
   CHECK(p.busy(0));  // an underrun does not end the stream
 }
@@ -110,7 +110,7 @@ TEST_CASE("source player: a stream the worker marked ended plays out and frees i
   p.ring(2).markEnded();
   p.start(2, g, 0.001F);
   auto o = renderBlocks(p, 4);
-  CHECK(o.left[300] == doctest::Approx(0.5F));
+  CHECK(o.left[300] == doctest::Approx(0.5));
   CHECK(o.left[700] == 0.0F);
   CHECK(p.underruns() == 0);  // the end of a file is not an underrun
   CHECK_FALSE(p.busy(2));
@@ -165,7 +165,7 @@ TEST_CASE("engine: playback commands reach the player and the source is mixed in
     if (b > 20)
       for (float v : l) peak = std::max(peak, std::fabs(v));
   }
-  CHECK(peak == doctest::Approx(0.15F).epsilon(0.05));  // 0.3 x gain 0.5
+  CHECK(peak == doctest::Approx(0.15).epsilon(0.05));  // 0.3 x gain 0.5
   CHECK(p.ring(1).consumed() == 100 * kBlock);
   REQUIRE(e.postCommand(SourcePlayer::stopCommand(0.02F)));
   for (int b = 0; b < 20; ++b) e.process(nullptr, 0, out, kBlock);
