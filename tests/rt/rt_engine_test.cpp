@@ -71,7 +71,8 @@ TEST_CASE("offline: the whole ensemble path renders thousands of blocks without 
     engine.setCommandLog(true);
     ensemble::Ensemble ensemble(busyEnsemble(7));
     DirectSink sink(engine);
-    std::uint64_t n = 0;
+    std::uint64_t n = 0, lateLogged = 0;
+    engine::AppliedCommand logged;
     const double seconds = 4000.0 * block / kRate > 40.0 ? 40.0 : 4000.0 * block / kRate;
     resetGuard();
     auto stats =
@@ -79,14 +80,20 @@ TEST_CASE("offline: the whole ensemble path renders thousands of blocks without 
           ensemble.planUntil(start + frames + 12000, sink);
           engine.postCommand(cyclingCommand(n++));
           if (n % 200 == 0) postStealingBurst(engine, start + frames);
+          // A burst already in the past: the late-note path (its log record, the
+          // lateness histogram) runs on the audio thread too.
+          if (n % 200 == 100) postStealingBurst(engine, start - 500);
+          while (engine.popAppliedCommand(logged))  // the reader keeps the log from filling
+            if (logged.command.type == engine::CommandType::NoteLate) ++lateLogged;
         });
     REQUIRE(stats.ok());
     requireNoAudioThreadAllocation();
     CHECK(engine.metrics().notesStarted.load() > 1000);
     for (std::size_t t = 0; t < engine::kTapCount; ++t)
       CHECK(engine.tap(static_cast<engine::TapId>(t)).drops() > 0);  // the drop path ran too
-    engine::AppliedCommand logged;
     CHECK(engine.popAppliedCommand(logged));  // the log's push ran on the audio thread
+    CHECK(engine.metrics().lateNotes.load() > 0);
+    CHECK(lateLogged > 0);  // ... and so did a late note's record
     CHECK(engine.metrics().nanEvents.load() == 0);
   }
 }
