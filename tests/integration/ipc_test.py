@@ -2,69 +2,24 @@
 auralisctl. JSON lines, reqId echo, validation, the 1 MiB limit, disconnects, subscriptions."""
 import json
 import os
-import shutil
-import socket
 import stat
 import subprocess
-import tempfile
 import time
 import unittest
 
-BIN = os.environ.get("TEST_AURALIS_BIN", "build/src/app/auralis")
+from ipc_support import BIN, Client, SocketServer
+
 CTL = os.path.join(os.path.dirname(BIN), "auralisctl")
-
-
-class Client:
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.s.settimeout(30)
-        self.s.connect(path)
-        self.buf = b""
-
-    def send(self, obj):
-        self.s.sendall((json.dumps(obj) + "\n").encode())
-
-    def line(self):
-        while b"\n" not in self.buf:
-            chunk = self.s.recv(65536)
-            if not chunk:
-                raise ConnectionError("closed")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\n", 1)
-        return json.loads(line)
-
-    def request(self, obj):
-        self.send(obj)
-        return self.line()
-
-    def close(self):
-        self.s.close()
 
 
 class Ipc(unittest.TestCase):
     def setUp(self):
-        self.dir = tempfile.mkdtemp()
-        env = {**os.environ, "XDG_RUNTIME_DIR": self.dir}
-        self.proc = subprocess.Popen([BIN, "serve", "--port", "0", "--data-dir",
-                                      os.path.join(self.dir, "data")], env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.path = None
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            if line.startswith("ipc: "):
-                self.path = line[5:].strip()
-            if line.startswith("listening:"):
-                break
+        self.server = SocketServer()
+        self.dir, self.path, self.proc = self.server.dir, self.server.path, self.server.proc
         self.assertIsNotNone(self.path, "the server did not print its socket")
 
     def tearDown(self):
-        self.proc.kill()
-        self.proc.wait(timeout=30)
-        self.proc.stdout.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        self.server.stop()
 
     def test_socket_is_private_and_in_the_runtime_dir(self):
         self.assertEqual(self.path, os.path.join(self.dir, "auralis.sock"))

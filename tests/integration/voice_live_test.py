@@ -3,17 +3,16 @@ the audio clock) while the ensemble plays, so the voice side-chain hears the spe
 engine's own output as the echo reference. An IPC subscriber must see partial transcripts about
 every 500 ms of speech, the final soon after the speech ends, and the spoken command applied.
 """
-import json
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 import unittest
 import wave
 
-BIN = os.environ.get("TEST_AURALIS_BIN", "build/src/app/auralis")
+from ipc_support import Client, SocketServer
+
 PHRASE = "set tempo to one hundred and twenty five"
 LEAD = 4.0  # seconds of silence before the speech: the subscriber connects meanwhile
 
@@ -37,49 +36,26 @@ def speech_file(directory):
 class LiveVoice(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp()
-        env = {**os.environ, "XDG_RUNTIME_DIR": self.dir}
-        self.proc = subprocess.Popen(
-            [BIN, "serve", "--port", "0", "--data-dir", os.path.join(self.dir, "data"),
-             "--input-file", speech_file(self.dir)],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.path = None
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            if line.startswith("ipc: "):
-                self.path = line[5:].strip()
-            if line.startswith("listening:"):
-                break
-        self.assertIsNotNone(self.path, "the server did not print its socket")
+        self.server = SocketServer("--input-file", speech_file(self.dir))
+        self.assertIsNotNone(self.server.path, "the server did not print its socket")
 
     def tearDown(self):
-        self.proc.kill()
-        self.proc.wait(timeout=30)
-        self.proc.stdout.close()
+        self.server.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def test_partials_final_and_command_applied_while_the_music_plays(self):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(30)
-        s.connect(self.path)
-        f = s.makefile("rwb")
-
-        def send(obj):
-            f.write((json.dumps(obj) + "\n").encode())
-            f.flush()
-
+        c = Client(self.server.path)
+        send = c.send
         send({"type": "status_request", "reqId": "before"})
         send({"type": "subscribe", "reqId": "sub", "telemetry": ["transcript"]})
         before = None
         events = []  # (arrival wall time, event)
         deadline = time.time() + 30
         while time.time() < deadline:
-            line = f.readline()
-            if not line:
+            try:
+                m = c.line()
+            except ConnectionError:
                 break
-            m = json.loads(line)
             if m.get("reqId") == "before":
                 before = m
             elif m.get("type") in ("transcript", "command"):
@@ -119,12 +95,12 @@ class LiveVoice(unittest.TestCase):
         # The change is in the engine's parameters, not only in the event.
         send({"type": "status_request", "reqId": "after"})
         while True:
-            m = json.loads(f.readline())
+            m = c.line()
             if m.get("reqId") == "after":
                 break
         self.assertEqual(m["params"]["bpm"], bpm)
         self.assertNotEqual(before["params"]["bpm"], bpm)
-        s.close()
+        c.close()
 
 
 if __name__ == "__main__":
