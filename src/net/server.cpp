@@ -129,6 +129,12 @@ Server::Server(ServerConfig config, ServerHooks hooks)
   rh.extraRoutes = im.hooks.extraRoutes;
   im.access = AccessPolicy({im.config.controlToken, im.config.listenToken,
                             im.config.protectListening, im.config.allowedOrigins});
+  if (im.config.fanOut) {
+    im.fanout = std::make_unique<FanOut>(im.hooks.broadcaster, im.wire, im.sent,
+                                         [&im](std::function<void()> task) {
+                                           asio::post(im.fanStrand, std::move(task));
+                                         });
+  }
   im.router = std::make_unique<Router>(RouterConfig{im.config.webRoot, im.config.controlToken},
                                        std::move(rh));
 }
@@ -212,6 +218,13 @@ std::uint64_t Server::rejectedClients() const {
 }
 const SendStats& Server::sendStats() const {
   return impl_->sent;
+}
+
+std::uint64_t Server::fanOutSends() const {
+  return impl_->fanout ? impl_->fanout->sends() : 0;
+}
+std::uint64_t Server::fanOutHandbacks() const {
+  return impl_->fanout ? impl_->fanout->handbacks() : 0;
 }
 
 const ClientReportStats& Server::clientReports() const {

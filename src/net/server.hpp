@@ -52,6 +52,12 @@ struct ServerConfig {
   std::size_t sendQueueMessages = 512;  // text messages queued per client
   std::size_t audioQueueFrames = 8;     // audio frames queued per client
   std::size_t eventQueue = 256;         // bus events queued per client
+  /// Listeners that keep up get audio from one fan-out pass per batch
+  /// (ws_fanout.hpp); false: every session writes its own (for comparisons).
+  bool fanOut = true;
+  /// SO_SNDBUF of WebSocket sockets; 0 keeps the kernel's autotuning (tests set
+  /// it small to make a slow reader fill its socket quickly).
+  int sendBufferBytes = 0;
   /// When non-empty, control needs the token ("Authorization: Bearer T" or
   /// "?token=T" on the WebSocket upgrade).
   std::string controlToken;
@@ -149,6 +155,10 @@ class Server {
   const ClientReportStats& clientReports() const;
   /// Any thread: bytes and audio frames written to WebSocket clients.
   const SendStats& sendStats() const;
+  /// Any thread: audio messages the fan-out pass sent whole, and listeners it
+  /// handed back to their own session (full socket or missed batch).
+  std::uint64_t fanOutSends() const;
+  std::uint64_t fanOutHandbacks() const;
 
   struct Impl;
 

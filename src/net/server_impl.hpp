@@ -41,6 +41,7 @@
 #include "net/access.hpp"
 #include "net/router.hpp"
 #include "net/server.hpp"
+#include "net/ws_fanout.hpp"
 #include "net/ws_wire.hpp"
 
 namespace auralis::net {
@@ -73,6 +74,8 @@ struct Server::Impl {
   ClientReportStats reports;         // client_report aggregates (atomics)
   SendStats sent;                    // bytes and frames written (atomics)
   WireCache wire;                    // audio messages serialised once for every listener
+  asio::strand<asio::io_context::executor_type> fanStrand{asio::make_strand(ioc)};
+  std::unique_ptr<FanOut> fanout;  // null when config.fanOut is off
   Clock::time_point started = Clock::now();
   AccessPolicy access;  // tokens and origins (immutable after construction)
   /// Open connections per address. Shared with every slot's deleter, because
@@ -168,6 +171,19 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void completeFront(std::size_t payloadBytes);
   void onWrite(beast::error_code ec, std::size_t);
   void onRawWrite(beast::error_code ec, std::size_t);
+  // The fan-out (ws_session.cpp, "audio delivery").
+  /// Strand: (re)joins the fan-out group of the current stream and batch.
+  void joinFanOut();
+  /// Strand: leaves the fan-out (after taking the socket back).
+  void leaveFanOut();
+  /// Strand: gives the socket to the fan-out when caught up on a batch boundary
+  /// with nothing queued.
+  void tryFanOut();
+  /// Strand: takes the socket back; a message the fan-out left half-sent goes to
+  /// the front of the queue. False when the peer is gone (the session dropped).
+  bool takeSocketBack();
+  /// Strand: the fan-out handed the socket back (full socket, missed batch).
+  void onHandback();
 
   Server::Impl& server_;
   websocket::stream<beast::tcp_stream> ws_;
@@ -189,6 +205,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   bool writing_ = false;                  // an asynchronous write is in flight
   bool flushing_ = false;                 // inside flush(): enqueue does not recurse
   bool closeAfterWrite_ = false;          // shutdown() waits for a raw message to finish
+  FanOutSlotPtr slot_;                    // this listener's fan-out slot, if any
+  bool fanFast_ = false;                  // the fan-out owns the socket's audio writes
   bool closing_ = false;
   bool finished_ = false;
   bool counted_ = false;

@@ -1,6 +1,7 @@
 // WsSession: one WebSocket client. Requests are parsed by control/messages and
 // answered on the session's strand; audio frames are pulled from the
 // Broadcaster only when the send queue has room (see "audio delivery" below).
+#include <fcntl.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -28,6 +29,11 @@ void WsSession::run(http::request<http::string_body> req) {
   ws_.set_option(t);
   ws_.read_message_max(cfg.maxMessageBytes);
   ws_.auto_fragment(false);
+  if (cfg.sendBufferBytes > 0) {
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().set_option(
+        asio::socket_base::send_buffer_size(cfg.sendBufferBytes), ignored);
+  }
   ws_.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& res) { res.set(http::field::server, "auralis"); }));
   ws_.async_accept(req, beast::bind_front_handler(&WsSession::onAccept, shared_from_this()));
@@ -37,6 +43,11 @@ void WsSession::shutdown() {
   asio::post(ws_.get_executor(), [self = shared_from_this()] {
     if (self->closing_) return;
     self->closing_ = true;
+    // Beast's close frame must not race the fan-out's sends: take the socket
+    // back, and finish a message the fan-out left half-sent.
+    if (!self->takeSocketBack()) return;
+    if (self->rawSent_ > 0 && !self->writing_) self->writeFront();
+    if (self->finished_) return;
     // Beast does not know about a raw audio message half on the wire; its close
     // frame must not land inside it (onRawWrite closes once it is out).
     if (self->writing_ && self->queue_.front().audio) {
@@ -256,6 +267,8 @@ void WsSession::subscribe(const control::SubscribeRequest& r, const nlohmann::js
     reply["room"] = room_;
   }
   if (r.audio) {
+    leaveFanOut();
+    if (closing_) return;
     audio_.reset();
     queuedAudio_ = 0;
     std::string resume = "none";
@@ -369,6 +382,9 @@ void WsSession::finish() {
   finished_ = true;
   closing_ = true;
   timer_.cancel();
+  if (slot_ && server_.fanout) server_.fanout->leave(slot_);
+  slot_.reset();
+  fanFast_ = false;
   audio_.reset();
   events_.reset();
   if (!room_.empty()) server_.changeRoom(room_, "");
@@ -406,10 +422,79 @@ void WsSession::setAudioBatch(int batchMs) {
     batchFrames_ = std::clamp<std::size_t>(frames, 1, server_.config.audioQueueFrames);
   }
   audio_->setWakeEvery(static_cast<int>(batchFrames_));
+  joinFanOut();
+}
+
+// The fan-out (ws_fanout.hpp). A session that is caught up, with nothing
+// queued, gives its socket to the fan-out, which then sends it each batch in one
+// pass over all such listeners. Whenever the session itself must write (JSON
+// text, shutdown, a new subscription) it takes the socket back first; when the
+// fan-out cannot send a whole batch (full socket, or the listener missed one) it
+// hands the socket back with the half-sent message, and the session carries on
+// with the per-session path below until it is caught up again.
+
+void WsSession::joinFanOut() {
+  leaveFanOut();
+  if (closing_ || !audio_ || !server_.fanout) return;
+  // The fan-out writes to its own descriptor for the socket: when Beast closes
+  // ours, a send can never reach a number the kernel gave to another connection.
+  const int fd =
+      ::fcntl(beast::get_lowest_layer(ws_).socket().native_handle(), F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) return;  // out of descriptors: this session writes its own audio
+  std::weak_ptr<WsSession> weak = shared_from_this();
+  auto exec = ws_.get_executor();
+  slot_ = server_.fanout->join(audio_->codec(), batchFrames_, fd, [weak, exec] {
+    asio::post(exec, [weak] {
+      if (auto s = weak.lock()) s->onHandback();
+    });
+  });
+}
+
+void WsSession::leaveFanOut() {
+  if (!slot_) return;
+  if (!takeSocketBack()) return;
+  server_.fanout->leave(slot_);
+  slot_.reset();
+}
+
+void WsSession::tryFanOut() {
+  if (!slot_ || fanFast_ || closing_ || writing_ || !queue_.empty() || !audio_) return;
+  const auto next = audio_->detachAtLiveEdge(batchFrames_);
+  if (!next) return;
+  FanOut::handOver(*slot_, *next);
+  fanFast_ = true;
+}
+
+bool WsSession::takeSocketBack() {
+  if (!slot_ || !fanFast_) return true;
+  FanOutReclaim r = FanOut::reclaim(*slot_);
+  fanFast_ = false;
+  if (r.failed) {
+    drop();  // reset or closed by the peer
+    return false;
+  }
+  if (r.pending) {
+    // Nothing of this session's own was started while the fan-out owned the
+    // socket, so the half-sent message goes first.
+    queuedAudio_ += r.pending->frames;
+    queue_.push_front(Outgoing{nullptr, std::move(r.pending)});
+    rawSent_ = r.pendingOffset;
+  }
+  if (audio_) audio_->reattach(r.next);
+  audioStalled_ = true;  // frames may be waiting: pull once the queue drains
+  return true;
+}
+
+void WsSession::onHandback() {
+  if (finished_ || !fanFast_) return;  // already taken back
+  if (!takeSocketBack() || closing_) return;
+  if (!writing_) flush();
 }
 
 void WsSession::pumpAudio() {
-  if (closing_ || !audio_) return;
+  // While the fan-out owns the socket a stale wake-up must not pull (the
+  // listener would get those frames twice).
+  if (closing_ || !audio_ || fanFast_) return;
   if (audio_->closed()) {
     drop();
     return;
@@ -461,6 +546,7 @@ void WsSession::enqueue(Outgoing out) {
 }
 
 void WsSession::flush() {
+  if (fanFast_ && !queue_.empty() && !takeSocketBack()) return;
   flushing_ = true;
   for (;;) {
     while (!writing_ && !closing_ && !queue_.empty()) writeFront();
@@ -471,6 +557,7 @@ void WsSession::flush() {
     if (queue_.size() == before) break;
   }
   flushing_ = false;
+  tryFanOut();
 }
 
 void WsSession::writeFront() {

@@ -138,6 +138,7 @@ void Broadcaster::feed(const float* interleaved, int frames, std::int64_t sample
         auto sub = weak.lock();
         if (!sub) continue;
         if (fresh && !sub->closed() && sub->onFrame_ &&
+            !sub->detached_.load(std::memory_order_acquire) &&
             newest >= sub->wakeAt_.load(std::memory_order_acquire) &&
             !sub->wakePending_.exchange(true, std::memory_order_acq_rel)) {
           notify.push_back(std::move(sub));
@@ -222,6 +223,27 @@ std::size_t AudioSubscriber::pull(std::vector<FramePtr>& out, std::size_t max,
 void AudioSubscriber::setWakeEvery(int frames) {
   wakeEvery_.store(std::max(frames, 1), std::memory_order_relaxed);
   // Takes effect from the next pull(); until then the current threshold holds.
+}
+
+std::optional<std::uint64_t> AudioSubscriber::detachAtLiveEdge(std::uint64_t every) {
+  if (closed() || every == 0) return std::nullopt;
+  CodecStream& s = owner_.impl_->stream(codec_);
+  std::lock_guard lock(s.mutex);
+  if (cursor_ != s.nextSeq || (cursor_ - 1) % every != 0) return std::nullopt;
+  detached_.store(true, std::memory_order_release);
+  return cursor_;
+}
+
+void AudioSubscriber::reattach(std::uint64_t next) {
+  CodecStream& s = owner_.impl_->stream(codec_);
+  {
+    std::lock_guard lock(s.mutex);
+    cursor_ = next;
+    const auto every = static_cast<std::uint64_t>(wakeEvery_.load(std::memory_order_relaxed));
+    wakeAt_.store((cursor_ + every - 1) / every * every, std::memory_order_release);
+  }
+  wakePending_.store(false, std::memory_order_release);
+  detached_.store(false, std::memory_order_release);
 }
 
 bool Broadcaster::hasCodec(Codec codec) const {

@@ -71,6 +71,16 @@ class AudioSubscriber {
   /// for listeners that take several frames per message.
   void setWakeEvery(int frames);
 
+  /// Consumer. Hands delivery to someone else (a fan-out pass that sends each
+  /// batch to many listeners): when the cursor is at the live edge and starts a
+  /// batch of `every` frames (cursor - 1 is a multiple of `every`), stops waking
+  /// this subscriber and returns the cursor; otherwise nullopt and nothing changes.
+  std::optional<std::uint64_t> detachAtLiveEdge(std::uint64_t every);
+  /// Consumer. Takes delivery back after detachAtLiveEdge: `next` is the first
+  /// sequence not yet delivered; wake-ups resume (the skip policy applies at the
+  /// next pull as usual).
+  void reattach(std::uint64_t next);
+
   /// Any thread.
   Codec codec() const { return codec_; }
   ResumeOutcome resumeOutcome() const { return resume_; }
@@ -100,6 +110,8 @@ class AudioSubscriber {
   // wakeEvery at or after the cursor (all batched subscribers wake together).
   std::atomic<std::uint64_t> wakeAt_{0};
   std::atomic<int> wakeEvery_{1};
+  // Delivery is done elsewhere (detachAtLiveEdge): feed() does not wake it.
+  std::atomic<bool> detached_{false};
 };
 
 class Broadcaster {

@@ -201,3 +201,38 @@ TEST_CASE("broadcaster wakes a subscriber once per pull, and every n frames when
   CHECK(batched->pull(out, 100) == 3);
   CHECK(out.front()->header.sequence == 7);
 }
+
+TEST_CASE("a subscriber detached at a batch boundary is not woken; reattach resumes where told") {
+  BroadcasterConfig cfg;
+  cfg.opus = false;  // PCM16: one frame per 100 ms chunk
+  auto created = Broadcaster::create(cfg);
+  REQUIRE(created.ok());
+  Broadcaster& b = *created.value();
+  std::atomic<int> wakes{0};
+  auto sub = b.subscribe(Codec::Pcm16, std::nullopt, [&] { ++wakes; });
+  std::vector<float> chunk(2 * 4800, 0.1F);
+  std::int64_t pos = 0;
+  auto feedFrames = [&](int n) {
+    for (int i = 0; i < n; ++i, pos += 4800) b.feed(chunk.data(), 4800, pos);
+  };
+  std::vector<FramePtr> out;
+  feedFrames(3);
+  // Not at the live edge (three frames wait): refused, nothing changes.
+  CHECK_FALSE(sub->detachAtLiveEdge(1).has_value());
+  CHECK(sub->pull(out, 100) == 3);
+  // At the live edge (cursor 4) but not on a boundary of 2 (3 is odd).
+  CHECK_FALSE(sub->detachAtLiveEdge(2).has_value());
+  const auto at = sub->detachAtLiveEdge(3);  // (4 - 1) % 3 == 0
+  REQUIRE(at.has_value());
+  CHECK(*at == 4);
+  const int before = wakes.load();
+  feedFrames(4);  // frames 4..7 arrive while someone else delivers them
+  CHECK(wakes.load() == before);
+  // Delivery resumes from 6 (4 and 5 went out elsewhere): the next pull starts there.
+  sub->reattach(6);
+  out.clear();
+  CHECK(sub->pull(out, 100) == 2);
+  CHECK(out.front()->header.sequence == 6);
+  feedFrames(1);
+  CHECK(wakes.load() == before + 1);
+}
