@@ -2,8 +2,9 @@
 // on a running server for T seconds and prints what the server paid for them.
 //
 //   WebSocket mode (Auralis):  listeners --port 8000 --clients 2000 --seconds 60
-//                              [--batch-ms 100] [--pid PID]
-//     each client subscribes to Opus and checks every AUR1 frame it receives
+//                              [--batch-ms 100] [--audio-only] [--pid PID]
+//     each client subscribes to Opus (with --audio-only also to no telemetry, so
+//     it gets no generation_update either: what an Icecast listener gets) and checks every AUR1 frame it receives
 //     (several may share one binary message when batching): sequence jumps are
 //     gaps; lag is arrival time minus the frame's sample position mapped to time,
 //     relative to the fastest delivery seen in the run (so it is the extra delay
@@ -63,6 +64,7 @@ struct Options {
   double seconds = 30;
   double warmup = 3;
   int batchMs = 0;
+  bool audioOnly = false;
   int pid = 0;
   int rampPerSecond = 400;
 };
@@ -117,6 +119,7 @@ class WsClient : public std::enable_shared_from_this<WsClient> {
     stats_.connected = true;
     sub_ = R"({"type":"subscribe","audio":"opus")";
     if (opts_.batchMs > 0) sub_ += ",\"batchMs\":" + std::to_string(opts_.batchMs);
+    if (opts_.audioOnly) sub_ += ",\"telemetry\":[]";
     sub_ += "}";
     ws_.text(true);
     ws_.async_write(asio::buffer(sub_),
@@ -308,13 +311,16 @@ bool parseArgs(int argc, char** argv, Options& o) {
       o.warmup = std::stod(next());
     else if (a == "--batch-ms")
       o.batchMs = std::stoi(next());
+    else if (a == "--audio-only")
+      o.audioOnly = true;
     else if (a == "--pid")
       o.pid = std::stoi(next());
     else if (a == "--ramp")
       o.rampPerSecond = std::stoi(next());
     else {
       std::cerr << "usage: listeners [--host H] [--port P | --http http://H:P/mount] --clients N "
-                   "--seconds T [--warmup S] [--batch-ms MS] [--pid SERVER_PID] [--ramp PER_S]\n";
+                   "--seconds T [--warmup S] [--batch-ms MS] [--audio-only] [--pid SERVER_PID] "
+                   "[--ramp PER_S]\n";
       return false;
     }
   }
@@ -433,6 +439,7 @@ int main(int argc, char** argv) {
   std::cout << "{\"mode\":\"" << (httpMode ? "http" : "websocket") << "\",\"clients\":" << o.clients
             << ",\"subscribed\":" << connected << ",\"closed\":" << closed
             << ",\"seconds\":" << wall << ",\"batchMs\":" << o.batchMs
+            << ",\"audioOnly\":" << (o.audioOnly ? "true" : "false")
             << ",\"serverCpuPercent\":" << cpu << ",\"serverCpuPer100\":" << cpu / o.clients * 100.0
             << ",\"serverRssMiB\":" << p1.rssMiB << ",\"loadgenCpuPercent\":" << selfCpu
             << ",\"keepingUp\":" << keepingUp

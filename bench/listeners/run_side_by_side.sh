@@ -5,6 +5,9 @@
 #
 #   bench/listeners/run_side_by_side.sh [N=2000] [SECONDS=60] [BATCH_MS=0] [BUILD=build]
 #
+# AUDIO_ONLY=1 subscribes the WebSocket listeners to audio alone (no
+# generation_update or status text), which is what an Icecast listener gets.
+#
 # The two loads run one after the other against the same running processes (so
 # the load generator never competes with itself); both servers stay up for the
 # whole run. Needs icecast2 (scripts/deps.sh) and the `listeners` bench target.
@@ -102,9 +105,9 @@ PY
 AUR_IDLE=$(idle_cpu "$AUR_PID" 10)
 ICE_IDLE=$(idle_cpu "$ICE_PID" 10)
 echo "== idle (no listeners): auralis $AUR_IDLE %, icecast2 $ICE_IDLE % of one core"
-echo "== Auralis: $N WebSocket Opus listeners, ${SECONDS_RUN}s, batchMs $BATCH_MS"
+echo "== Auralis: $N WebSocket Opus listeners, ${SECONDS_RUN}s, batchMs $BATCH_MS${AUDIO_ONLY:+, audio only}"
 "$LISTENERS" --port "$WEB_PORT" --clients "$N" --seconds "$SECONDS_RUN" --batch-ms "$BATCH_MS" \
-  --pid "$AUR_PID" | tee "$TMP/auralis.result"
+  ${AUDIO_ONLY:+--audio-only} --pid "$AUR_PID" | tee "$TMP/auralis.result"
 sleep 3
 echo "== icecast2: $N HTTP listeners of the same Ogg/Opus stream, ${SECONDS_RUN}s"
 "$LISTENERS" --http "http://127.0.0.1:$ICE_PORT/auralis.opus" --clients "$N" \

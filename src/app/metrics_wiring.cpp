@@ -91,6 +91,12 @@ void registerServerMetrics(obs::Registry& r, const net::Server& server,
   r.counterFn(
       "auralis_stream_skips_total", "Times a listener skipped ahead to the live edge", {},
       [broadcaster] { return broadcaster ? static_cast<double>(broadcaster->skips()) : 0.0; });
+  r.counterFn("auralis_ws_fanout_sends_total",
+              "Audio messages the one-pass fan-out wrote to listeners that keep up", {},
+              [&server] { return static_cast<double>(server.fanOutSends()); });
+  r.counterFn("auralis_ws_fanout_handbacks_total",
+              "Times a listener's socket was full and its session took delivery back", {},
+              [&server] { return static_cast<double>(server.fanOutHandbacks()); });
   registerClientReportMetrics(r, server.clientReports());
   registerSendMetrics(r, server.sendStats(), broadcaster);
 }

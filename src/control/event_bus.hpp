@@ -9,8 +9,13 @@
 //   subscriber: one consumer thread (or strand) per Subscription calls tryPop.
 //               `onReady` runs on the publisher's thread when the queue goes from
 //               empty to non-empty; it must be cheap (e.g. post to a strand).
+//   cost:       a publish touches only the subscribers that want its kind. Kinds
+//               are interned as bits; the bus counts how many subscribers want
+//               each bit, so telemetry nobody asked for (2,000 audio-only
+//               listeners, 150 events a second) costs one load, not a walk.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -32,9 +37,29 @@ struct Event {
   std::shared_ptr<const std::string> text;
 };
 
+/// Any thread. The bit interned for `kind` (the first 63 kinds get one each;
+/// later ones share the last bit and are told apart by name).
+std::uint64_t eventKindBit(std::string_view kind);
+
+/// How many subscriptions want each kind bit (shared by a bus and its subscriptions).
+class KindInterest {
+ public:
+  /// Any thread.
+  void add(std::uint64_t mask);
+  void remove(std::uint64_t mask);
+  bool any(std::uint64_t bit) const;
+
+ private:
+  std::array<std::atomic<std::uint32_t>, 64> counts_{};
+};
+
 class Subscription {
  public:
-  Subscription(std::vector<std::string> kinds, std::size_t capacity, std::function<void()> onReady);
+  Subscription(std::vector<std::string> kinds, std::size_t capacity, std::function<void()> onReady,
+               std::shared_ptr<KindInterest> interest = nullptr);
+  ~Subscription();
+  Subscription(const Subscription&) = delete;
+  Subscription& operator=(const Subscription&) = delete;
 
   /// Consumer. The oldest queued event; false when the queue is empty.
   bool tryPop(Event& out);
@@ -48,9 +73,14 @@ class Subscription {
  private:
   friend class EventBus;
   void deliver(const Event& event);
+  bool wantsByName(std::string_view kind) const;
 
   const std::size_t capacity_;
   const std::function<void()> onReady_;
+  const std::shared_ptr<KindInterest> interest_;
+  // The kinds as bits, shared with the bus's list so a publish can skip this
+  // subscription without locking it.
+  const std::shared_ptr<std::atomic<std::uint64_t>> mask_;
   mutable std::mutex mutex_;
   std::vector<std::string> kinds_;
   std::deque<Event> queue_;
@@ -75,10 +105,15 @@ class EventBus {
   std::uint64_t droppedTotal() const;
 
  private:
+  struct Entry {
+    std::weak_ptr<Subscription> subscription;
+    std::shared_ptr<const std::atomic<std::uint64_t>> mask;
+  };
   std::vector<std::shared_ptr<Subscription>> liveSubscribers() const;
 
+  const std::shared_ptr<KindInterest> interest_ = std::make_shared<KindInterest>();
   mutable std::mutex mutex_;
-  mutable std::vector<std::weak_ptr<Subscription>> subscribers_;
+  mutable std::vector<Entry> subscribers_;
   std::atomic<std::uint64_t> published_{0};
 };
 

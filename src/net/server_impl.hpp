@@ -205,7 +205,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   bool writing_ = false;                  // an asynchronous write is in flight
   bool flushing_ = false;                 // inside flush(): enqueue does not recurse
   bool closeAfterWrite_ = false;          // shutdown() waits for a raw message to finish
-  FanOutSlotPtr slot_;                    // this listener's fan-out slot, if any
+  FanOutSlotPtr fanSlot_;                   // this listener's fan-out slot, if any
   bool fanFast_ = false;                  // the fan-out owns the socket's audio writes
   bool closing_ = false;
   bool finished_ = false;

@@ -382,8 +382,8 @@ void WsSession::finish() {
   finished_ = true;
   closing_ = true;
   timer_.cancel();
-  if (slot_ && server_.fanout) server_.fanout->leave(slot_);
-  slot_.reset();
+  if (fanSlot_ && server_.fanout) server_.fanout->leave(fanSlot_);
+  fanSlot_.reset();
   fanFast_ = false;
   audio_.reset();
   events_.reset();
@@ -443,7 +443,7 @@ void WsSession::joinFanOut() {
   if (fd < 0) return;  // out of descriptors: this session writes its own audio
   std::weak_ptr<WsSession> weak = shared_from_this();
   auto exec = ws_.get_executor();
-  slot_ = server_.fanout->join(audio_->codec(), batchFrames_, fd, [weak, exec] {
+  fanSlot_ = server_.fanout->join(audio_->codec(), batchFrames_, fd, [weak, exec] {
     asio::post(exec, [weak] {
       if (auto s = weak.lock()) s->onHandback();
     });
@@ -451,23 +451,23 @@ void WsSession::joinFanOut() {
 }
 
 void WsSession::leaveFanOut() {
-  if (!slot_) return;
+  if (!fanSlot_) return;
   if (!takeSocketBack()) return;
-  server_.fanout->leave(slot_);
-  slot_.reset();
+  server_.fanout->leave(fanSlot_);
+  fanSlot_.reset();
 }
 
 void WsSession::tryFanOut() {
-  if (!slot_ || fanFast_ || closing_ || writing_ || !queue_.empty() || !audio_) return;
+  if (!fanSlot_ || fanFast_ || closing_ || writing_ || !queue_.empty() || !audio_) return;
   const auto next = audio_->detachAtLiveEdge(batchFrames_);
   if (!next) return;
-  FanOut::handOver(*slot_, *next);
+  FanOut::handOver(*fanSlot_, *next);
   fanFast_ = true;
 }
 
 bool WsSession::takeSocketBack() {
-  if (!slot_ || !fanFast_) return true;
-  FanOutReclaim r = FanOut::reclaim(*slot_);
+  if (!fanSlot_ || !fanFast_) return true;
+  FanOutReclaim r = FanOut::reclaim(*fanSlot_);
   fanFast_ = false;
   if (r.failed) {
     drop();  // reset or closed by the peer

@@ -19,6 +19,9 @@ struct CodecStream {
   std::vector<FramePtr> ring;  // ring[seq % size]
   std::uint64_t nextSeq = 1;
   std::vector<std::weak_ptr<AudioSubscriber>> subscribers;  // guarded by Impl::subsMutex
+  // Detached subscribers (someone else delivers to them): kept out of the list
+  // feed() walks for every frame. Guarded by Impl::subsMutex.
+  std::vector<std::weak_ptr<AudioSubscriber>> parked;
 
   std::uint64_t oldestSeq() const {
     const auto cap = static_cast<std::uint64_t>(ring.size());
@@ -228,10 +231,15 @@ void AudioSubscriber::setWakeEvery(int frames) {
 std::optional<std::uint64_t> AudioSubscriber::detachAtLiveEdge(std::uint64_t every) {
   if (closed() || every == 0) return std::nullopt;
   CodecStream& s = owner_.impl_->stream(codec_);
-  std::lock_guard lock(s.mutex);
-  if (cursor_ != s.nextSeq || (cursor_ - 1) % every != 0) return std::nullopt;
-  detached_.store(true, std::memory_order_release);
-  return cursor_;
+  std::uint64_t next = 0;
+  {
+    std::lock_guard lock(s.mutex);
+    if (cursor_ != s.nextSeq || (cursor_ - 1) % every != 0) return std::nullopt;
+    detached_.store(true, std::memory_order_release);
+    next = cursor_;
+  }
+  owner_.park(*this, true);
+  return next;
 }
 
 void AudioSubscriber::reattach(std::uint64_t next) {
@@ -244,6 +252,25 @@ void AudioSubscriber::reattach(std::uint64_t next) {
   }
   wakePending_.store(false, std::memory_order_release);
   detached_.store(false, std::memory_order_release);
+  owner_.park(*this, false);
+}
+
+// Only subsMutex guards the lists (never taken while holding a stream's mutex
+// the other way round). Linear in the subscribers, but it runs once per hand-over,
+// not per frame.
+void Broadcaster::park(AudioSubscriber& sub, bool parked) {
+  CodecStream& s = impl_->stream(sub.codec_);
+  std::lock_guard lock(impl_->subsMutex);
+  auto& from = parked ? s.subscribers : s.parked;
+  auto& to = parked ? s.parked : s.subscribers;
+  for (auto it = from.begin(); it != from.end(); ++it) {
+    if (auto p = it->lock(); p.get() == &sub) {
+      to.push_back(std::move(*it));
+      from.erase(it);
+      break;
+    }
+  }
+  std::erase_if(s.parked, [](const auto& w) { return w.expired(); });
 }
 
 bool Broadcaster::hasCodec(Codec codec) const {
@@ -266,6 +293,7 @@ std::size_t Broadcaster::subscriberCount() const {
   std::size_t n = 0;
   for (const CodecStream* s : {&impl_->pcm, &impl_->opus}) {
     for (const auto& w : s->subscribers) n += w.expired() ? 0 : 1;
+    for (const auto& w : s->parked) n += w.expired() ? 0 : 1;
   }
   return n;
 }

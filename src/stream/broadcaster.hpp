@@ -151,6 +151,8 @@ class Broadcaster {
  private:
   friend class AudioSubscriber;
   struct Impl;
+  /// Consumer of `sub`: moves it out of (parked) or back into the list feed() walks.
+  void park(AudioSubscriber& sub, bool parked);
   explicit Broadcaster(const BroadcasterConfig& config);
 
   BroadcasterConfig config_;

@@ -68,6 +68,49 @@ TEST_CASE("event bus forgets released subscribers and honours setKinds") {
   CHECK(bus.published() == 3);
 }
 
+TEST_CASE("event bus: kinds past the 63rd share a bit but are still told apart by name") {
+  EventBus bus;
+  std::vector<std::string> many;
+  for (int i = 0; i < 80; ++i) many.push_back("kind-" + std::to_string(i));
+  for (const auto& k : many) eventKindBit(k);  // registers them in this order
+  auto last = bus.subscribe({many.back()});
+  auto other = bus.subscribe({many[70]});
+  auto early = bus.subscribe({many[0]});
+  for (const auto& k : many) bus.publish(k, nlohmann::json::object());
+  Event e;
+  REQUIRE(last->tryPop(e));
+  CHECK(nlohmann::json::parse(*e.text)["type"] == "kind-79");
+  CHECK_FALSE(last->tryPop(e));
+  REQUIRE(other->tryPop(e));
+  CHECK(nlohmann::json::parse(*e.text)["type"] == "kind-70");
+  CHECK_FALSE(other->tryPop(e));
+  REQUIRE(early->tryPop(e));
+  CHECK(nlohmann::json::parse(*e.text)["type"] == "kind-0");
+  CHECK_FALSE(early->tryPop(e));
+  CHECK(eventKindBit("kind-70") == eventKindBit("kind-79"));  // the shared overflow bit
+}
+
+TEST_CASE("event bus: interest follows setKinds and released subscribers") {
+  EventBus bus;
+  auto a = bus.subscribe({"meters", "status"});
+  auto b = bus.subscribe({"status"});
+  a->setKinds({"status"});  // an audio-only listener: no telemetry any more
+  bus.publish("meters", {{"rms", 0.5}});
+  Event e;
+  CHECK_FALSE(a->tryPop(e));
+  b->setKinds({"meters"});
+  bus.publish("meters", {{"rms", 0.6}});
+  REQUIRE(b->tryPop(e));
+  CHECK(nlohmann::json::parse(*e.text)["rms"] == 0.6);
+  CHECK_FALSE(a->tryPop(e));
+  b.reset();  // its interest goes with it; a later subscriber still gets events
+  auto c = bus.subscribe({"*"});
+  bus.publish("meters", {{"rms", 0.7}});
+  REQUIRE(c->tryPop(e));
+  CHECK(nlohmann::json::parse(*e.text)["rms"] == 0.7);
+  CHECK(bus.published() == 3);
+}
+
 TEST_CASE("token bucket allows a burst then refills at the rate") {
   using namespace std::chrono_literals;
   const auto t0 = TokenBucket::Clock::time_point{} + 100s;

@@ -225,6 +225,7 @@ TEST_CASE("a subscriber detached at a batch boundary is not woken; reattach resu
   const auto at = sub->detachAtLiveEdge(3);  // (4 - 1) % 3 == 0
   REQUIRE(at.has_value());
   CHECK(*at == 4);
+  CHECK(b.subscriberCount() == 1);  // parked out of feed()'s walk, still counted
   const int before = wakes.load();
   feedFrames(4);  // frames 4..7 arrive while someone else delivers them
   CHECK(wakes.load() == before);
@@ -235,4 +236,7 @@ TEST_CASE("a subscriber detached at a batch boundary is not woken; reattach resu
   CHECK(out.front()->header.sequence == 6);
   feedFrames(1);
   CHECK(wakes.load() == before + 1);
+  CHECK(b.subscriberCount() == 1);
+  sub.reset();
+  CHECK(b.subscriberCount() == 0);
 }
