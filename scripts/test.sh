@@ -41,7 +41,7 @@ run_ctest() {
 }
 
 build() {
-  echo "=== build: $1"
+  echo "=== build: $1 (at ${SECONDS}s)"
   bash scripts/build.sh "$@" || { echo "test.sh: build $1 failed" >&2; status=1; return 1; }
 }
 
@@ -58,7 +58,7 @@ if BUILD_TARGETS="test_rt test_engine" build build-rtsan -DCMAKE_C_COMPILER=clan
   RTSAN_OPTIONS="halt_on_error=true" run_ctest build-rtsan -R '^(rt|engine):'
 fi
 # libFuzzer: every parser that takes outside input, a short run each (docs/fuzzing.md).
-echo "=== fuzz: build-fuzz"
+echo "=== fuzz: build-fuzz (at ${SECONDS}s)"
 fuzz_log=$(mktemp)
 bash scripts/fuzz.sh "${AURALIS_FUZZ_SECONDS:-10}" | tee "$fuzz_log"
 fuzz_line=$(grep -E '^fuzz: [0-9]+ targets, [0-9]+ failed' "$fuzz_log" | tail -1)
@@ -89,5 +89,6 @@ if build build; then
 fi
 
 echo
+echo "test.sh: finished in ${SECONDS}s"
 echo "auralis: $passed passed, $failed failed"
 exit $status
