@@ -116,6 +116,21 @@ class VoiceCommands(unittest.TestCase):
                     self.assertIn(field, e)
                 self.assertTrue(e["text"].startswith(e["committed"]))
 
+    def test_dictation_hears_the_way_back_to_command_mode(self):
+        # The language model rarely transcribes a short "command mode"; the final's second
+        # decode against the command grammar must still switch back, so the next phrase is
+        # a command again.
+        with tempfile.TemporaryDirectory() as d:
+            path, _ = build_file(["dictation mode", "command mode", "tempo one twenty"], "en-us",
+                                 160, d, "esc")
+            events = listen(path)
+        commands = [e["command"] for e in events if e["type"] == "command"]
+        self.assertEqual(commands[:2], [{"type": "voice", "mode": "dictation"},
+                                        {"type": "voice", "mode": "command"}], events)
+        self.assertIn({"type": "control", "params": {"bpm": 120}}, commands[2:], events)
+        finals = [e for e in events if e["type"] == "transcript" and e["stage"] == "final"]
+        self.assertEqual([f["mode"] for f in finals], ["command", "dictation", "command"])
+
     def test_silence_gives_no_transcripts(self):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "silence.wav")
