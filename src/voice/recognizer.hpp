@@ -58,8 +58,11 @@ struct PocketsphinxConfig {
   /// FFT to hold it) steadies the spectra of short vowels and bursts, and dither keeps
   /// digital silence (a file, a muted input, the pre-roll) out of the log spectrum: together
   /// +10 % of phrases on the tuning voices, +8 % on voices not tuned on.
-  std::vector<std::pair<std::string, std::string>> decoderArgs = {
-      {"remove_noise", "no"}, {"topn", "8"}, {"dither", "yes"}, {"wlen", "0.040"}, {"nfft", "1024"}};
+  std::vector<std::pair<std::string, std::string>> decoderArgs = {{"remove_noise", "no"},
+                                                                  {"topn", "8"},
+                                                                  {"dither", "yes"},
+                                                                  {"wlen", "0.040"},
+                                                                  {"nfft", "1024"}};
   /// The final decodes the whole utterance again, normalised by its own cepstral mean. Off:
   /// measured +1/80 phrases for about +230 ms on the final (past the 500 ms goal).
   bool wholeUtteranceFinal = false;
