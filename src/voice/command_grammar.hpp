@@ -6,7 +6,7 @@
 //   tempo <n> | set tempo [to] <n> | bpm <n>    faster | slower | speed up | slow down
 //   key [of] <note> [flat|sharp] [major|minor|dorian|...] | <note> [flat|sharp] <mode>
 //   more intensity | less intensity | calmer | wilder     louder | quieter
-//   [switch|turn] <agent> on|off (drums, percussion, bass, harmony, chords, melody)
+//   <agent> on|off (drums, percussion, bass, harmony, chords, melody)
 //   start|begin recording | stop|end recording     lights blackout | lights on | lights off
 //   dictation mode | command mode
 // Spoken numbers ("one twenty", "one hundred and five", "ninety five") and music terms

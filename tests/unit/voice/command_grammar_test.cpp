@@ -68,7 +68,7 @@ TEST_CASE("commands: absolute, relative, agents, transport, lights, modes") {
   CHECK_FALSE(parseCommand("tempo banana").has_value());
 }
 
-TEST_CASE("added forms: bpm, keys without 'key of', switch/turn, begin/end recording") {
+TEST_CASE("added forms: bpm, keys without 'key of', begin/end recording") {
   auto c = parseCommand("bpm ninety");
   REQUIRE(c);
   CHECK(c->kind == CommandKind::SetBpm);
@@ -83,15 +83,6 @@ TEST_CASE("added forms: bpm, keys without 'key of', switch/turn, begin/end recor
   // A lone letter or a letter with only an accidental is not a key command.
   CHECK_FALSE(parseCommand("d").has_value());
   CHECK_FALSE(parseCommand("e flat").has_value());
-  c = parseCommand("switch drums off");
-  REQUIRE(c);
-  CHECK(c->kind == CommandKind::AgentSwitch);
-  CHECK(c->name == "percussion");
-  CHECK_FALSE(c->on);
-  c = parseCommand("turn bass on");
-  REQUIRE(c);
-  CHECK(c->name == "bass");
-  CHECK(c->on);
   c = parseCommand("begin recording");
   REQUIRE(c);
   CHECK(c->kind == CommandKind::Recording);
@@ -99,7 +90,6 @@ TEST_CASE("added forms: bpm, keys without 'key of', switch/turn, begin/end recor
   c = parseCommand("end recording");
   REQUIRE(c);
   CHECK_FALSE(c->on);
-  CHECK_FALSE(parseCommand("switch drums").has_value());
   CHECK_FALSE(parseCommand("bpm").has_value());
   // The forms the issue names are all still there.
   for (const char* phrase :
@@ -107,7 +97,7 @@ TEST_CASE("added forms: bpm, keys without 'key of', switch/turn, begin/end recor
         "drums off", "start recording", "stop recording", "lights blackout"})
     CHECK_MESSAGE(parseCommand(phrase).has_value(), phrase);
   const auto g = commandGrammar();
-  for (const char* w : {"bpm", "switch", "turn", "begin", "end", "<keymode>"})
+  for (const char* w : {"bpm", "begin", "end", "<keymode>"})
     CHECK_MESSAGE(g.find(w) != std::string::npos, w);
 }
 
