@@ -17,6 +17,8 @@ Result<std::unique_ptr<voice::Recognizer>> makeVoiceRecognizer() {
   voice::PocketsphinxConfig pc;
   pc.grammar = voice::commandGrammar();
   pc.extraWords = voice::grammarPronunciations();
+  // Dictation also listens for the way back (docs/protocol.md, "Voice commands").
+  pc.dictationEscape = "command mode";
   return voice::makePocketsphinxRecognizer(pc);
 }
 

@@ -186,9 +186,10 @@ std::optional<CommandIntent> parseCommand(std::string_view text) {
     return adjust(CommandKind::AdjustIntensity, -kIntensityStep);
   if (all == "louder") return adjust(CommandKind::AdjustVolume, kVolumeStep);
   if (all == "quieter" || all == "softer") return adjust(CommandKind::AdjustVolume, -kVolumeStep);
-  if (all == "start recording" || all == "stop recording") {
+  if (w.size() == 2 && w[1] == "recording" &&
+      (w[0] == "start" || w[0] == "stop" || w[0] == "begin" || w[0] == "end")) {
     c.kind = CommandKind::Recording;
-    c.on = w[0] == "start";
+    c.on = w[0] == "start" || w[0] == "begin";
     return c;
   }
   if (w.size() == 2 && w[0] == "lights" && (w[1] == "blackout" || w[1] == "on" || w[1] == "off")) {
@@ -201,6 +202,9 @@ std::optional<CommandIntent> parseCommand(std::string_view text) {
     c.name = w[0];
     return c;
   }
+  // <agent> on|off ("switch|turn <agent> on|off" and "mute|unmute <agent>" were tried and left
+  // out: the optional prefix took the onset of "drums" ("turn chords on"), and "unmute" was
+  // heard as "mute", the opposite command; docs/benchmarks.md)
   if (w.size() == 2 && (w[1] == "on" || w[1] == "off")) {
     for (const auto& a : kAgents) {
       if (w[0] == a.spoken) {
@@ -211,10 +215,10 @@ std::optional<CommandIntent> parseCommand(std::string_view text) {
       }
     }
   }
-  // tempo <n> | set tempo [to] <n>
+  // tempo <n> | set tempo [to] <n> | bpm <n>
   std::size_t i = 0;
   if (w[i] == "set") ++i;
-  if (i < w.size() && w[i] == "tempo") {
+  if (i < w.size() && (w[i] == "tempo" || (i == 0 && w[i] == "bpm"))) {
     ++i;
     if (i < w.size() && w[i] == "to") ++i;
     auto n = parseSpokenNumber(std::vector<std::string>(w.begin() + static_cast<long>(i), w.end()));
@@ -232,6 +236,14 @@ std::optional<CommandIntent> parseCommand(std::string_view text) {
     c.name = *key;
     return c;
   }
+  // <root> [flat|sharp] <mode>: a key said without "key of" (the mode is required, so a lone
+  // letter is never a command).
+  if (w.size() >= 2 && w[0].size() == 1)
+    if (auto key = parseSpokenKey(w); key && w.back() != "flat" && w.back() != "sharp") {
+      c.kind = CommandKind::SetKey;
+      c.name = *key;
+      return c;
+    }
   return std::nullopt;
 }
 
@@ -250,7 +262,7 @@ std::string commandGrammar() {
        "<mode>;\n"
     // "to" only after "set": "tempo <n>" with an optional "to" was heard as "tempo to eighty"
     // for "tempo ninety" (measured in docs/benchmarks.md).
-    << "<tempo> = set tempo [to] <number> | tempo <number>;\n"
+    << "<tempo> = set tempo [to] <number> | tempo <number> | bpm <number>;\n"
     // Only tempos the controller accepts (40..200 bpm): "tempo ninety" was heard as "tempo
     // two eighty" while 280 was a path.
     << "<number> = <tens40> [<digit>] | one hundred [[and] <below100>] | one <tens> [<digit>] | "
@@ -260,14 +272,15 @@ std::string commandGrammar() {
     << "<digit> = " << digits << ";\n"
     << "<teen> = " << wordAlternatives(kTeens) << ";\n"
     << "<tens> = " << wordAlternatives(kTens) << ";\n"
-    << "<key> = key [of] <root> [flat | sharp] [" << modes << "];\n"
+    << "<key> = key [of] <root> [flat | sharp] [<keymode>] | <root> [flat | sharp] <keymode>;\n"
+    << "<keymode> = " << modes << ";\n"
     << "<root> = a | b | c | d | e | f | g;\n"
     << "<relative> = "
     << alternatives({"faster", "slower", "speed up", "slow down", "more intensity",
                      "less intensity", "calmer", "wilder", "louder", "quieter", "softer"})
     << ";\n"
     << "<agent> = (" << agents << ") (on | off);\n"
-    << "<transport> = (start | stop) recording;\n"
+    << "<transport> = (start | stop | begin | end) recording;\n"
     << "<lights> = lights (blackout | on | off);\n"
     << "<mode> = (dictation | command) mode;\n";
   return g.str();
@@ -277,6 +290,7 @@ std::vector<std::pair<std::string, std::string>> grammarPronunciations() {
   return {{"lydian", "L IH D IY AH N"},
           {"mixolydian", "M IH K S OW L IH D IY AH N"},
           {"locrian", "L OW K R IY AH N"},
+          {"bpm", "B IY P IY EH M"},
           // Variants the CMU dictionary lacks: the broad "a" of British and synthetic voices
           // ("flat" and "faster" were heard as "a" and "softer"), and "of" reduced before a
           // note name ("key of a flat" is said "key uh-vuh flat").

@@ -3,11 +3,11 @@
 // built, so the two never disagree.
 //
 // Phrases (see docs/protocol.md, "Voice commands"):
-//   tempo <n> | set tempo [to] <n>          faster | slower | speed up | slow down
-//   key of <note> [flat|sharp] [major|minor|dorian|...]
+//   tempo <n> | set tempo [to] <n> | bpm <n>    faster | slower | speed up | slow down
+//   key [of] <note> [flat|sharp] [major|minor|dorian|...] | <note> [flat|sharp] <mode>
 //   more intensity | less intensity | calmer | wilder     louder | quieter
 //   <agent> on|off (drums, percussion, bass, harmony, chords, melody)
-//   start recording | stop recording        lights blackout | lights on | lights off
+//   start|begin recording | stop|end recording     lights blackout | lights on | lights off
 //   dictation mode | command mode
 // Spoken numbers ("one twenty", "one hundred and five", "ninety five") and music terms
 // ("a flat minor" -> "Ab minor") are normalised here.

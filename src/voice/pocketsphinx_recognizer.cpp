@@ -1,6 +1,7 @@
 // The pocketsphinx (5prealpha) Recognizer. Two searches share one decoder: "cmd" is the JSGF
 // command grammar, "lm" the default English trigram model for dictation.
 #include <pocketsphinx.h>
+#include <sphinxbase/feat.h>
 
 #include <algorithm>
 #include <cmath>
@@ -84,6 +85,10 @@ class PocketsphinxRecognizer final : public Recognizer {
   }
   RecognizerMode mode() const override { return mode_; }
   void setWholeUtteranceFinal(bool on) { wholeUtteranceFinal_ = on; }
+  void setDictationEscape(std::string phrase, double minConfidence) {
+    dictationEscape_ = std::move(phrase);
+    escapeConfidence_ = minConfidence;
+  }
 
   void startUtterance() override {
     if (inUtterance_) ps_end_utt(ps_);
@@ -108,9 +113,12 @@ class PocketsphinxRecognizer final : public Recognizer {
       ps_process_raw(ps_, utterance_.data(), utterance_.size(), FALSE, TRUE);
       ps_end_utt(ps_);
     }
-    utterance_.clear();
     inUtterance_ = false;
-    return hypothesis();
+    Hypothesis h = hypothesis();
+    if (mode_ == RecognizerMode::Dictation && !dictationEscape_.empty() && !utterance_.empty())
+      if (auto escape = spotEscape(); !escape.text.empty()) h = escape;
+    utterance_.clear();
+    return h;
   }
 
  private:
@@ -130,12 +138,59 @@ class PocketsphinxRecognizer final : public Recognizer {
     return h;
   }
 
+  /// The live cepstral-mean state (sphinxbase's cmn_t: the mean and its running sum).
+  struct CmnState {
+    std::vector<mfcc_t> mean, sum;
+    std::int32_t nframe = 0;
+  };
+  CmnState saveCmn() {
+    CmnState st;
+    const cmn_t* c = ps_get_feat(ps_)->cmn_struct;
+    if (c == nullptr) return st;
+    st.mean.assign(c->cmn_mean, c->cmn_mean + c->veclen);
+    st.sum.assign(c->sum, c->sum + c->veclen);
+    st.nframe = c->nframe;
+    return st;
+  }
+  void restoreCmn(const CmnState& st) {
+    cmn_t* c = ps_get_feat(ps_)->cmn_struct;
+    if (c == nullptr || st.mean.size() != static_cast<std::size_t>(c->veclen)) return;
+    std::copy(st.mean.begin(), st.mean.end(), c->cmn_mean);
+    std::copy(st.sum.begin(), st.sum.end(), c->sum);
+    c->nframe = st.nframe;
+  }
+
+  /// Dictation's language model rarely hears the short "command mode" in synthetic or
+  /// clipped speech, and without it there is no way back by voice. The utterance is decoded
+  /// again against the command grammar; only that exact phrase, scored as well as a command
+  /// is, counts. The second decode's frames are kept out of the running cepstral mean.
+  Hypothesis spotEscape() {
+    Hypothesis none;
+    if (ps_set_search(ps_, kGrammarSearch) != 0) return none;
+    const CmnState before = saveCmn();
+    Hypothesis g;
+    if (ps_start_utt(ps_) == 0) {
+      ps_process_raw(ps_, utterance_.data(), utterance_.size(), FALSE, FALSE);
+      ps_end_utt(ps_);
+      std::int32_t score = 0;
+      g.text = cleanText(ps_get_hyp(ps_, &score));
+      g.frames = ps_get_n_frames(ps_);
+      g.confidence = scoreConfidence(score, g.frames);
+    }
+    restoreCmn(before);
+    ps_set_search(ps_, kDictationSearch);
+    g.escape = true;
+    return g.text == dictationEscape_ && g.confidence >= escapeConfidence_ ? g : none;
+  }
+
   ps_decoder_t* ps_;
   cmd_ln_t* config_;
   std::vector<std::string> args_;  // cmd_ln may keep pointers into them: they live as long
   RecognizerMode mode_ = RecognizerMode::Command;
   bool inUtterance_ = false;
   bool wholeUtteranceFinal_ = false;
+  std::string dictationEscape_;
+  double escapeConfidence_ = 0.0;
   std::vector<std::int16_t> utterance_;  // this utterance's audio, for the final's second pass
 };
 
@@ -174,6 +229,7 @@ Result<std::unique_ptr<Recognizer>> makePocketsphinxRecognizer(const Pocketsphin
   }
   auto rec = std::make_unique<PocketsphinxRecognizer>(ps, cfg, std::move(args));
   rec->setWholeUtteranceFinal(config.wholeUtteranceFinal);
+  rec->setDictationEscape(config.dictationEscape, config.escapeConfidence);
   if (ps_set_lm_file(ps, kDictationSearch, lm.c_str()) != 0)
     return makeError("internal", "pocketsphinx: cannot load " + lm);
   for (const auto& [word, phones] : config.extraWords)

@@ -185,7 +185,8 @@ void VoicePipeline::endUtterance(double speechEnd) {
   auto command = parseCommand(e.text);
   if (!command && e.mode == RecognizerMode::Dictation) {
     // Free text may carry the way back: "... command mode".
-    if (e.text.size() >= 12 && e.text.compare(e.text.size() - 12, 12, "command mode") == 0)
+    if (h.escape ||
+        (e.text.size() >= 12 && e.text.compare(e.text.size() - 12, 12, "command mode") == 0))
       command = CommandIntent{CommandKind::Mode, 0.0, "command", false};
     else
       return;

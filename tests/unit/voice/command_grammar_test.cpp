@@ -68,6 +68,39 @@ TEST_CASE("commands: absolute, relative, agents, transport, lights, modes") {
   CHECK_FALSE(parseCommand("tempo banana").has_value());
 }
 
+TEST_CASE("added forms: bpm, keys without 'key of', begin/end recording") {
+  auto c = parseCommand("bpm ninety");
+  REQUIRE(c);
+  CHECK(c->kind == CommandKind::SetBpm);
+  CHECK(c->value == doctest::Approx(90));
+  c = parseCommand("d minor");
+  REQUIRE(c);
+  CHECK(c->kind == CommandKind::SetKey);
+  CHECK(c->name == "D minor");
+  c = parseCommand("b flat major");
+  REQUIRE(c);
+  CHECK(c->name == "Bb major");
+  // A lone letter or a letter with only an accidental is not a key command.
+  CHECK_FALSE(parseCommand("d").has_value());
+  CHECK_FALSE(parseCommand("e flat").has_value());
+  c = parseCommand("begin recording");
+  REQUIRE(c);
+  CHECK(c->kind == CommandKind::Recording);
+  CHECK(c->on);
+  c = parseCommand("end recording");
+  REQUIRE(c);
+  CHECK_FALSE(c->on);
+  CHECK_FALSE(parseCommand("bpm").has_value());
+  // The forms the issue names are all still there.
+  for (const char* phrase :
+       {"tempo ninety", "faster", "slower", "key of d minor", "more intensity", "calmer",
+        "drums off", "start recording", "stop recording", "lights blackout"})
+    CHECK_MESSAGE(parseCommand(phrase).has_value(), phrase);
+  const auto g = commandGrammar();
+  for (const char* w : {"bpm", "begin", "end", "<keymode>"})
+    CHECK_MESSAGE(g.find(w) != std::string::npos, w);
+}
+
 TEST_CASE("the generated grammar names every phrase family") {
   const auto g = commandGrammar();
   for (const char* w : {"tempo", "faster", "calmer", "drums", "recording", "blackout", "dictation",
