@@ -226,6 +226,9 @@ std::uint64_t Server::fanOutSends() const {
 std::uint64_t Server::fanOutHandbacks() const {
   return impl_->fanout ? impl_->fanout->handbacks() : 0;
 }
+std::uint64_t Server::fanOutTextSends() const {
+  return impl_->fanout ? impl_->fanout->textSends() : 0;
+}
 
 const ClientReportStats& Server::clientReports() const {
   return impl_->reports;

@@ -159,6 +159,8 @@ class Server {
   /// handed back to their own session (full socket or missed batch).
   std::uint64_t fanOutSends() const;
   std::uint64_t fanOutHandbacks() const;
+  /// Text messages written by sessions through the fan-out's socket (no hand-back).
+  std::uint64_t fanOutTextSends() const;
 
   struct Impl;
 

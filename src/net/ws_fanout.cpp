@@ -1,9 +1,11 @@
 #include "net/ws_fanout.hpp"
 
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <span>
 
@@ -110,6 +112,38 @@ FanOutReclaim FanOut::reclaim(FanOutSlot& slot) {
   slot.pending.reset();
   slot.pendingOffset = 0;
   return r;
+}
+
+FanOut::TextSend FanOut::sendText(FanOutSlot& slot, const std::string& text) {
+  std::array<std::uint8_t, 10> header{};
+  const std::size_t h = writeTextFrameHeader(text.size(), header);
+  std::lock_guard lock(slot.mutex);
+  if (!slot.fast || slot.dead || slot.pending) return TextSend::NotSent;
+  iovec parts[2] = {{header.data(), h}, {const_cast<char*>(text.data()), text.size()}};
+  msghdr msg{};
+  msg.msg_iov = parts;
+  msg.msg_iovlen = 2;
+  const ssize_t sent = ::sendmsg(slot.fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (sent == static_cast<ssize_t>(h + text.size())) {
+    textSends_.fetch_add(1, std::memory_order_relaxed);
+    return TextSend::Sent;
+  }
+  if (sent < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return TextSend::NotSent;
+    slot.failed = true;
+    slot.fast = false;
+    return TextSend::Failed;
+  }
+  // Part of the frame is on the wire: the rest must follow before anything else,
+  // so it becomes the pending message the session finishes on reclaim.
+  auto rest = std::make_shared<WireMessage>();
+  rest->bytes.assign(header.begin(), header.begin() + static_cast<std::ptrdiff_t>(h));
+  rest->bytes.insert(rest->bytes.end(), text.begin(), text.end());
+  rest->payloadBytes = text.size();
+  slot.pending = std::move(rest);
+  slot.pendingOffset = static_cast<std::size_t>(sent);
+  slot.fast = false;
+  return TextSend::Partial;
 }
 
 void FanOut::pass(Group& g) {

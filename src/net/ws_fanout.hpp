@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -90,10 +91,25 @@ class FanOut {
   /// Session strand: takes the socket back (waits for a send in progress).
   static FanOutReclaim reclaim(FanOutSlot& slot);
 
+  /// What became of a text message offered to a socket the fan-out owns.
+  enum class TextSend : std::uint8_t {
+    Sent,     // written whole: the socket stays with the fan-out
+    NotSent,  // not the fan-out's now, or the socket is full: nothing was written
+    Partial,  // a part was written: the rest is the slot's pending message
+    Failed,   // the peer is gone (the slot is marked failed)
+  };
+  /// Session strand: writes one text message (`text` is its payload) to a socket
+  /// the fan-out owns, between its batches, so a listener that keeps up also gets
+  /// its events without taking the socket back. Sends only when no audio message
+  /// is half-sent; on Partial or Failed the slot stops being fast and the session
+  /// takes the socket back (reclaim) to finish or drop it.
+  TextSend sendText(FanOutSlot& slot, const std::string& text);
+
   /// Any thread: counters for benchmarks and tests.
   std::uint64_t passes() const { return passes_.load(std::memory_order_relaxed); }
   std::uint64_t sends() const { return sends_.load(std::memory_order_relaxed); }
   std::uint64_t handbacks() const { return handbacks_.load(std::memory_order_relaxed); }
+  std::uint64_t textSends() const { return textSends_.load(std::memory_order_relaxed); }
 
  private:
   struct Group;
@@ -111,6 +127,7 @@ class FanOut {
   std::atomic<std::uint64_t> passes_{0};
   std::atomic<std::uint64_t> sends_{0};
   std::atomic<std::uint64_t> handbacks_{0};
+  std::atomic<std::uint64_t> textSends_{0};
 };
 
 }  // namespace auralis::net

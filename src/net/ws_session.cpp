@@ -546,6 +546,22 @@ void WsSession::enqueue(Outgoing out) {
 }
 
 void WsSession::flush() {
+  // While the fan-out owns the socket, text goes out through it as well (an
+  // event for each of thousands of listeners must not cost each a hand-back).
+  while (fanFast_ && !queue_.empty() && !queue_.front().audio) {
+    const std::size_t bytes = queue_.front().text->size();
+    const FanOut::TextSend r = server_.fanout->sendText(*fanSlot_, *queue_.front().text);
+    if (r == FanOut::TextSend::Sent) {
+      completeFront(bytes);
+      continue;
+    }
+    if (r == FanOut::TextSend::Partial) {
+      // Its rest is the slot's pending message now; takeSocketBack queues it.
+      --queuedText_;
+      queue_.pop_front();
+    }
+    break;
+  }
   if (fanFast_ && !queue_.empty() && !takeSocketBack()) return;
   flushing_ = true;
   for (;;) {

@@ -4,8 +4,11 @@
 
 namespace auralis::net {
 
-std::size_t writeBinaryFrameHeader(std::size_t payloadBytes, std::span<std::uint8_t, 10> out) {
-  out[0] = 0x82;  // FIN + opcode 2 (binary); no RSV bits (no compression)
+namespace {
+
+std::size_t writeFrameHeader(std::uint8_t opcode, std::size_t payloadBytes,
+                             std::span<std::uint8_t, 10> out) {
+  out[0] = static_cast<std::uint8_t>(0x80 | opcode);  // FIN; no RSV bits (no compression)
   if (payloadBytes < 126) {
     out[1] = static_cast<std::uint8_t>(payloadBytes);  // mask bit 0: server frames are unmasked
     return 2;
@@ -20,6 +23,16 @@ std::size_t writeBinaryFrameHeader(std::size_t payloadBytes, std::span<std::uint
   const auto n = static_cast<std::uint64_t>(payloadBytes);
   for (int i = 0; i < 8; ++i) out[2 + i] = static_cast<std::uint8_t>(n >> (8 * (7 - i)));
   return 10;
+}
+
+}  // namespace
+
+std::size_t writeBinaryFrameHeader(std::size_t payloadBytes, std::span<std::uint8_t, 10> out) {
+  return writeFrameHeader(0x2, payloadBytes, out);
+}
+
+std::size_t writeTextFrameHeader(std::size_t payloadBytes, std::span<std::uint8_t, 10> out) {
+  return writeFrameHeader(0x1, payloadBytes, out);
 }
 
 WireMessagePtr buildWireMessage(std::span<const stream::FramePtr> frames) {

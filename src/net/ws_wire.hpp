@@ -36,6 +36,8 @@ using WireMessagePtr = std::shared_ptr<const WireMessage>;
 /// length encoding) for a payload of `payloadBytes`; returns the bytes used (2, 4
 /// or 10) of `out`.
 std::size_t writeBinaryFrameHeader(std::size_t payloadBytes, std::span<std::uint8_t, 10> out);
+/// Any thread: the same for a text message (opcode 1).
+std::size_t writeTextFrameHeader(std::size_t payloadBytes, std::span<std::uint8_t, 10> out);
 
 /// Any thread: one binary message holding `frames` (consecutive AUR1 frames of one
 /// codec, at least one) concatenated.
