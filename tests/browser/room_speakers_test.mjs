@@ -24,8 +24,11 @@ const kRate = 48000;
 const kWindowS = 1;
 const kWindows = 12;
 const kMaxLagMs = 150; // searched; the bound asserted is 10 ms
+const kAttempts = 3;
 
-const haveFirefox = spawnSync('sh', ['-c', `command -v ${process.env.FIREFOX ?? 'firefox-esr'}`]).status === 0;
+const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const haveFirefox = have(process.env.FIREFOX ?? 'firefox-esr');
+const kSkip = !have('pulseaudio') || !have('parec') ? 'needs pulseaudio and parec' : false;
 const kinds = BROWSER === 'firefox' ? ['firefox', 'firefox'] : haveFirefox ? ['chromium', 'firefox'] : ['chromium', 'chromium'];
 
 let srv;
@@ -95,7 +98,56 @@ function lateness(ref, rec, k0, atMs, n, maxLag) {
   return (offsetOf(want, rec.subarray(k0, k0 + n), maxLag).lag * 1000) / kRate;
 }
 
-test(`two browser instances (${kinds.join(' + ')}) in one room play the same sample at their speakers`, async () => {
+/** One recording of both sinks, analysed and printed. */
+async function measure(pages) {
+  const before = await Promise.all(pages.map(stats));
+  rec = record(sound.server);
+  await sleep((kWindows * kWindowS + 1) * 1000);
+  const { left, right, startMs, err } = await rec.stop();
+  rec = null;
+  const after = await Promise.all(pages.map(stats));
+  const clocks = await Promise.all(pages.map((p) => p.evaluate(() => {
+    const pl = window.auralis.player;
+    // Never outputLatency in Firefox: its first read may stall the page (player.js).
+    return `${/Firefox/.test(navigator.userAgent) ? 'firefox' : 'chromium'} callback ${pl.report?.callbackQuanta} quanta,`
+      + ` output delay ${pl.stats().outputDelayMs?.toFixed(1) ?? '-'} ms`;
+  })));
+
+  const n = kWindowS * kRate;
+  const maxLag = Math.round((kMaxLagMs * kRate) / 1000);
+  const windows = [];
+  // The first half second of a recording may hold what the sink had buffered.
+  for (let start = kRate / 2; start + n <= left.length && windows.length < kWindows; start += n) {
+    const wa = left.subarray(start, start + n);
+    const wb = right.subarray(start, start + n);
+    const { lag, corr } = offsetOf(wa, wb, maxLag);
+    const atMs = startMs + (start * 1000) / kRate;
+    windows.push({ ms: (lag * 1000) / kRate, corr, rmsA: rms(wa), rmsB: rms(wb),
+      lateA: lateness(ref, left, start, atMs, n, maxLag), lateB: lateness(ref, right, start, atMs, n, maxLag) });
+  }
+  const fig = (s, k) => s.map((x) => x[k]).join('/');
+  const late = (k) => windows.map((w) => (w[k] === null ? '-' : w[k].toFixed(1))).join(' ');
+  console.log(`browsers ${kinds.join(' + ')} (${clocks.join('; ')}); recorded ${(left.length / kRate).toFixed(1)} s`
+    + `${err ? `; parec: ${err.trim()}` : ''}`);
+  console.log(`speaker offset b - a (ms): ${windows.map((w) => w.ms.toFixed(2)).join(' ')}`);
+  console.log(`late against the room's schedule (ms), a: ${late('lateA')}; b: ${late('lateB')}`);
+  console.log(`correlation: ${windows.map((w) => w.corr.toFixed(2)).join(' ')}`);
+  console.log(`level dBFS a/b: ${windows.map((w) => `${(20 * Math.log10(w.rmsA)).toFixed(0)}/${(20 * Math.log10(w.rmsB)).toFixed(0)}`).join(' ')}`);
+  console.log(`while recorded: underruns ${fig(before, 'underruns')} -> ${fig(after, 'underruns')}; jumps ${fig(before, 'jumps')}`
+    + ` -> ${fig(after, 'jumps')}; trim ${after.map((s) => (s.trim * 100).toFixed(3)).join('/')} %;`
+    + ` pages' own error ${after.map((s) => s.roomErrMs.toFixed(2)).join('/')} ms; latency ${after.map((s) => Math.round(s.latencyMs)).join('/')} ms`);
+  // A page moves its playback by a trim of at most 0.5 % (5 ms a second) or by
+  // a faded jump it counts; a sink that moved more than 10 ms from one second
+  // to the next without one lost audio outside the page (the output stream
+  // underran on the loaded machine).
+  const moved = (k) => windows.some((w, i) => i > 0 && w[k] !== null && windows[i - 1][k] !== null
+    && Math.abs(w[k] - windows[i - 1][k]) > 10);
+  const jumped = before.some((s, i) => s.jumps !== after[i].jumps || s.underruns !== after[i].underruns);
+  const disrupted = jumped ? 'a page jumped or underran' : moved('lateA') || moved('lateB') ? 'an output stream glitched' : null;
+  return { windows, after, disrupted };
+}
+
+test(`two browser instances (${kinds.join(' + ')}) in one room play the same sample at their speakers`, { skip: kSkip }, async () => {
   srv = await startServer();
   sound = await startSoundServer({ extra: [
     `module-null-sink sink_name=speakers rate=${kRate} channels=2 channel_map=front-left,front-right`,
@@ -110,56 +162,26 @@ test(`two browser instances (${kinds.join(' + ')}) in one room play the same sam
     pages.push(await openPage(b, `${srv.url}?room=speakers&codec=${i === 0 ? 'opus' : 'pcm16'}`));
   }
   const [a, b] = pages;
-  console.log("step: start a");
-  await a.click("#start");
+  await a.click('#start');
   await sleep(1500); // the second listener joins later
-  console.log("step: start b");
-  await b.click("#start");
+  await b.click('#start');
   for (const page of pages) {
     await page.waitForFunction(() => window.auralis.player.stats().state === 'playing', null, { timeout: 20000 });
   }
   await sleep(6000); // clock filters settle; trims converge
-  console.log("step: reference");
   ref = await startReference(srv.url);
   await sleep(1000); // the reference's clock filter settles and its stream buffers
-  const before = await Promise.all(pages.map(stats));
-  console.log("step: record");
-  rec = record(sound.server);
-  await sleep((kWindows * kWindowS + 1) * 1000);
-  const { left, right, startMs, err } = await rec.stop();
-  rec = null;
-  const after_ = await Promise.all(pages.map(stats));
-  const clocks = await Promise.all(pages.map((p) => p.evaluate(() => {
-    const pl = window.auralis.player;
-    // Never outputLatency in Firefox: its first read may stall the page (player.js).
-    return `${/Firefox/.test(navigator.userAgent) ? 'firefox' : 'chromium'} callback ${pl.report?.callbackQuanta} quanta,`
-      + ` output delay ${pl.outputDelayMs?.toFixed(1) ?? "-"} ms`;
-  })));
-  console.log(`output clocks: ${clocks.join('; ')}`);
-
-  const n = kWindowS * kRate;
-  const windows = [];
-  // The first half second of a recording may hold what the sink had buffered.
-  for (let start = kRate / 2; start + n <= left.length && windows.length < kWindows; start += n) {
-    const wa = left.subarray(start, start + n);
-    const wb = right.subarray(start, start + n);
-    const { lag, corr } = offsetOf(wa, wb, Math.round((kMaxLagMs * kRate) / 1000));
-
-    const maxLag = Math.round((kMaxLagMs * kRate) / 1000);
-    const atMs = startMs + (start * 1000) / kRate;
-    windows.push({ ms: (lag * 1000) / kRate, corr, rmsA: rms(wa), rmsB: rms(wb),
-      lateA: lateness(ref, left, start, atMs, n, maxLag), lateB: lateness(ref, right, start, atMs, n, maxLag) });
+  // A stall of the loaded machine moves a page's output clock, and the room
+  // then corrects it (a faded jump) within a few seconds: a recording during
+  // which a page jumped or underran, or a sink lost audio, is reported and made again.
+  let m;
+  for (let attempt = 1; attempt <= kAttempts; attempt++) {
+    m = await measure(pages);
+    if (!m.disrupted) break;
+    console.log(`attempt ${attempt} disrupted: ${m.disrupted} while recording`);
+    if (attempt < kAttempts) await sleep(3000);
   }
-  console.log(`browsers ${kinds.join(' + ')}; recorded ${(left.length / kRate).toFixed(1)} s${err ? `; parec: ${err.trim()}` : ''}`);
-  console.log(`speaker offset b - a (ms): ${windows.map((w) => w.ms.toFixed(2)).join(' ')}`);
-  const late = (k) => windows.map((w) => (w[k] === null ? '-' : w[k].toFixed(1))).join(' ');
-  console.log(`late against the room's schedule (ms), a: ${late('lateA')}; b: ${late('lateB')}`);
-  console.log(`correlation: ${windows.map((w) => w.corr.toFixed(2)).join(' ')}`);
-  console.log(`level dBFS a/b: ${windows.map((w) => `${(20 * Math.log10(w.rmsA)).toFixed(0)}/${(20 * Math.log10(w.rmsB)).toFixed(0)}`).join(' ')}`);
-  const fig = (s, k) => s.map((x) => x[k]).join('/');
-  console.log(`while recorded: underruns ${fig(before, 'underruns')} -> ${fig(after_, 'underruns')}; jumps ${fig(before, 'jumps')}`
-    + ` -> ${fig(after_, 'jumps')}; trim ${after_.map((s) => (s.trim * 100).toFixed(3)).join('/')} %;`
-    + ` pages' own error ${after_.map((s) => s.roomErrMs.toFixed(2)).join('/')} ms; latency ${after_.map((s) => Math.round(s.latencyMs)).join('/')} ms`);
+  const { windows, after: after_ } = m;
   await shot(a, `room-speakers-${kinds[0]}-a`);
   await shot(b, `room-speakers-${kinds[1]}-b`);
 

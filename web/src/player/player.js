@@ -8,7 +8,7 @@ import { parseFrames, CODEC_PCM16 } from '../protocol/frame.js';
 import { TierController, targetDepthMs } from './tiers.js';
 import { ClockSync } from './clock_sync.js';
 import { FrameDecoder, opusSupported } from './decoder.js';
-import { outputDelayMs } from './render_clock.js';
+import { OutputClock } from './render_clock.js';
 
 export const kRoomDelayMs = 400; // every page of a room plays sample s at serverTime(s) + this
 const kPingEveryMs = 500;
@@ -58,7 +58,7 @@ export class Player extends EventTarget {
     this.parseErrors = 0;
     this.tsOffsets = []; // recent (epoch - contextTime) samples, ms
     this.latencyMs = null;
-    this.outputDelayMs = null; // Firefox: callback start to speaker (render_clock.js)
+    this.outputClock = new OutputClock(); // Firefox's mapping (render_clock.js)
     this.timers = [];
     conn.addEventListener('open', () => this.onOpen());
     conn.addEventListener('binary', (e) => this.onBinary(e.detail));
@@ -325,8 +325,8 @@ export class Player extends EventTarget {
   sampleTimestamp(m) {
     if (!kOutputTimestampSafe) {
       if (typeof m.renderOffsetMs !== 'number' || !(m.callbackQuanta > 0)) return;
-      this.outputDelayMs = outputDelayMs((m.callbackQuanta * 128 * 1000) / this.ctx.sampleRate);
-      this.tsOffsets.push(m.renderOffsetMs + (epochNow() - Date.now()) + this.outputDelayMs);
+      this.outputClock.add(m.renderOffsetMs + (epochNow() - Date.now()), (m.callbackQuanta * 128 * 1000) / this.ctx.sampleRate);
+      return;
     } else {
       const ts = this.ctx.getOutputTimestamp?.();
       if (!ts || !(ts.contextTime > 0) || !(ts.performanceTime > 0)) return;
@@ -336,6 +336,10 @@ export class Player extends EventTarget {
   }
 
   ctxToEpochMs(ctxTime) {
+    if (!kOutputTimestampSafe) {
+      const heard = this.outputClock.heardOffsetMs();
+      return heard === null ? null : heard + ctxTime * 1000;
+    }
     if (!this.tsOffsets.length) return null;
     const sorted = [...this.tsOffsets].sort((a, b) => a - b);
     return sorted[sorted.length >> 1] + ctxTime * 1000;
@@ -345,7 +349,8 @@ export class Player extends EventTarget {
   // the one the server produced roomDelay before the moment it will be heard.
   updateAnchor() {
     // A few timestamp pairs first: the browser's earliest ones can be far off.
-    if (!this.room || !this.node || !this.ctx || this.tsOffsets.length < 5) return;
+    const pairs = kOutputTimestampSafe ? this.tsOffsets.length : this.outputClock.count();
+    if (!this.room || !this.node || !this.ctx || pairs < 5) return;
     const c = this.ctx.currentTime + 0.05;
     const audible = this.ctxToEpochMs(c);
     const offset = this.clock.offsetMs();
@@ -403,7 +408,7 @@ export class Player extends EventTarget {
       roomErrMs: r ? r.errMs : 0,
       quanta: r ? r.quanta : 0,
       latencyMs: this.latencyMs,
-      outputDelayMs: this.outputDelayMs,
+      outputDelayMs: kOutputTimestampSafe ? null : this.outputClock.delayMs(),
       offsetMs: this.clock.offsetMs(),
       rttMs: this.clock.minRttMs(),
       clockSource: this.clock.sampleClockSource(),

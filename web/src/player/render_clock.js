@@ -65,3 +65,48 @@ export const kOutputTailMs = 12;
 export function outputDelayMs(callbackMs) {
   return callbackMs + kOutputTailMs;
 }
+
+export const kOutputWindow = 100; // reports: ~10 s
+
+/**
+ * Firefox's context -> heard mapping from the worklet's reports. Once the
+ * output plays, every rendered frame is heard in order at the device's rate,
+ * so "heard minus context time" holds still; only an output underrun (a stall
+ * of the audio thread) moves it later, and the render offset rises with it.
+ * The render offset also FALLS when the output stream refills its buffer
+ * after such a stall (callbacks come early while it grows), and then the heard
+ * time has not moved: so the mapping follows the highest render offset of the
+ * last ~10 s, not its median, plus the delay of a typical callback.
+ */
+export class OutputClock {
+  constructor() {
+    this.offsets = []; // render offsets (page epoch ms minus context ms)
+    this.callbacks = []; // callback lengths (ms)
+  }
+
+  /** Main thread, per worklet report. */
+  add(renderOffsetMs, callbackMs) {
+    this.offsets.push(renderOffsetMs);
+    this.callbacks.push(callbackMs);
+    if (this.offsets.length > kOutputWindow) {
+      this.offsets.shift();
+      this.callbacks.shift();
+    }
+  }
+
+  count() {
+    return this.offsets.length;
+  }
+
+  /** The delay from a callback's start to its first frame heard (ms), or null. */
+  delayMs() {
+    if (!this.callbacks.length) return null;
+    return outputDelayMs([...this.callbacks].sort((a, b) => a - b)[this.callbacks.length >> 1]);
+  }
+
+  /** Epoch ms minus context ms at which frames are heard, or null. */
+  heardOffsetMs() {
+    if (!this.offsets.length) return null;
+    return Math.max(...this.offsets) + this.delayMs();
+  }
+}
