@@ -9,9 +9,8 @@
 // speakers.monitor records both sinks on one sample clock (two parec
 // processes would start a few ms apart, unknown, which is the size of what is
 // measured).
-// TEST_BROWSER=firefox: two Firefox instances; else one Chromium and one
-// Firefox when Firefox is installed (the two browsers' output clocks against
-// each other), two Chromium instances when not.
+// Two instances of TEST_BROWSER's browser; TEST_ROOM_BROWSERS=chromium,firefox
+// picks a pair (mixed browsers: see docs/benchmarks.md, not asserted in the suite).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -22,14 +21,13 @@ import { startReference, epochNow } from './room_reference.mjs';
 
 const kRate = 48000;
 const kWindowS = 1;
-const kWindows = 12;
+const kWindows = 8;
 const kMaxLagMs = 150; // searched; the bound asserted is 10 ms
-const kAttempts = 3;
+const kAttempts = 4;
 
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const haveFirefox = have(process.env.FIREFOX ?? 'firefox-esr');
 const kSkip = !have('pulseaudio') || !have('parec') ? 'needs pulseaudio and parec' : false;
-const kinds = BROWSER === 'firefox' ? ['firefox', 'firefox'] : haveFirefox ? ['chromium', 'firefox'] : ['chromium', 'chromium'];
+const kinds = process.env.TEST_ROOM_BROWSERS?.split(',') ?? [BROWSER, BROWSER];
 
 let srv;
 let sound;
