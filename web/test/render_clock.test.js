@@ -2,7 +2,7 @@
 // the Firefox output delay, and the Opus lookahead the decoder removes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RenderClock, outputDelayMs, kOutputTailMs } from '../src/player/render_clock.js';
+import { RenderClock, OutputClock, outputDelayMs, kOutputTailMs, kOutputWindow } from '../src/player/render_clock.js';
 import { opusLookahead } from '../src/player/decoder.js';
 
 const kQuantumMs = (128 * 1000) / 48000;
@@ -46,4 +46,20 @@ test('the output delay grows with the callback', () => {
 test('the Opus lookahead is the 312-sample pre-skip at 48 kHz', () => {
   assert.equal(opusLookahead(48000), 312);
   assert.equal(opusLookahead(24000), 156);
+});
+
+test('what is heard moves with an output stall, not with the refill after it', () => {
+  const oc = new OutputClock();
+  assert.equal(oc.heardOffsetMs(), null);
+  const cb = 7 * kQuantumMs;
+  for (let i = 0; i < 50; i++) oc.add(1000 + (i % 3) * 0.5, cb); // steady, with a little noise
+  const steady = oc.heardOffsetMs();
+  assert.ok(Math.abs(steady - (1001 + outputDelayMs(cb))) < 1e-9);
+  oc.add(1030, cb); // a 30 ms underrun: everything after it is heard 30 ms later
+  assert.ok(Math.abs(oc.heardOffsetMs() - steady - 29) < 1e-9);
+  for (let i = 0; i < 20; i++) oc.add(1030 - i, cb); // the stream refills: callbacks come early
+  assert.ok(Math.abs(oc.heardOffsetMs() - steady - 29) < 1e-9, 'the refill does not move what is heard');
+  for (let i = 0; i < kOutputWindow; i++) oc.add(1011, cb); // a new steady state, once the window has passed
+  assert.ok(Math.abs(oc.heardOffsetMs() - (1011 + outputDelayMs(cb))) < 1e-9);
+  assert.equal(oc.count(), kOutputWindow);
 });

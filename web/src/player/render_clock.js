@@ -9,8 +9,8 @@
 // by their place in the callback. A quantum that starts more than
 // kCallbackGapMs after the previous one starts a callback. Its Date.now() minus
 // its context time is the render offset; a late callback only adds to it, so
-// the smallest offset since the last report is the best one, and the page takes
-// the median of those over the last few seconds (see player.js).
+// the smallest offset since the last report is the best one; OutputClock below
+// turns those into the moment each frame is heard.
 // Pure logic with explicit times: node-testable; onQuantum() runs on the audio
 // thread and allocates nothing.
 
