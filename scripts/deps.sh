@@ -26,6 +26,7 @@ PACKAGES=(
   libssl-dev libavformat-dev libavcodec-dev libswresample-dev libavutil-dev ffmpeg  # uploads
   chromium  # the web page's browser tests (tests/browser)
   firefox-esr pulseaudio  # the browser tests in Firefox (pulseaudio: a null sink to play into)
+  pulseaudio-utils  # parec: the room test records the browsers' sinks
 )
 
 missing=()

@@ -30,14 +30,18 @@ const kPrefs = {
   ...JSON.parse(process.env.TEST_FIREFOX_PREFS ?? '{}'),
 };
 
-/** A private PulseAudio server with one 48 kHz null sink; resolves once its socket exists. */
-export async function startSoundServer() {
+/**
+ * A private PulseAudio server with one 48 kHz null sink (plus the modules in
+ * `extra`, each as `--load` takes it); resolves once its socket exists.
+ */
+export async function startSoundServer({ extra = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'auralis-pulse-'));
   const socket = join(dir, 'native');
   const env = { ...process.env, HOME: dir, XDG_RUNTIME_DIR: dir, PULSE_RUNTIME_PATH: dir };
   const proc = spawn('pulseaudio', ['-n', '--daemonize=no', '--exit-idle-time=-1', '--use-pid-file=no',
     '--disable-shm=yes', '-F', '/dev/null', '--log-target=stderr',
     '--load=module-null-sink sink_name=auralis rate=48000',
+    ...extra.map((m) => `--load=${m}`),
     `--load=module-native-protocol-unix socket=${socket} auth-anonymous=1`], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => (log += d));
@@ -59,10 +63,14 @@ export async function startSoundServer() {
   return { server: `unix:${socket}`, stop };
 }
 
-/** Launches Firefox (and its sound server); `newPage()` on the result gives FirefoxPage objects. */
-export async function launchFirefox(require, { noWebCodecs = false } = {}) {
+/**
+ * Launches Firefox (and its sound server); `newPage()` on the result gives FirefoxPage objects.
+ * `sound` ({server, sink}): play into that sink of a sound server the caller owns instead.
+ */
+export async function launchFirefox(require, { noWebCodecs = false, sound: shared = null } = {}) {
   const puppeteer = require('puppeteer-core');
-  const sound = await startSoundServer();
+  const sound = shared ? { ...shared, stop: async () => {} } : await startSoundServer();
+  const pulseEnv = { PULSE_SERVER: sound.server, ...(sound.sink ? { PULSE_SINK: sound.sink } : {}) };
   let browser;
   try {
     browser = await puppeteer.launch({
@@ -71,7 +79,7 @@ export async function launchFirefox(require, { noWebCodecs = false } = {}) {
       executablePath: process.env.FIREFOX ?? '/usr/bin/firefox-esr',
       headless: true,
       extraPrefsFirefox: { ...kPrefs, ...(noWebCodecs ? { 'dom.media.webcodecs.enabled': false } : {}) },
-      env: { ...process.env, PULSE_SERVER: sound.server },
+      env: { ...process.env, ...pulseEnv },
       protocolTimeout: 60000,
       dumpio: process.env.TEST_BROWSER_LOG === '1', // the browser's own stderr, for debugging
     });

@@ -69,11 +69,18 @@ export async function startServer({ port = 0, dataDir = null } = {}) {
   };
 }
 
-/** `noWebCodecs`: Firefox without WebCodecs (like Firefox before 130), for the PCM16 fallback. */
-export async function launchBrowser({ noWebCodecs = false } = {}) {
-  if (BROWSER === 'firefox') return launchFirefox(require, { noWebCodecs });
+/**
+ * `noWebCodecs`: Firefox without WebCodecs (like Firefox before 130), for the PCM16 fallback.
+ * `sound` ({server, sink}): play into that PulseAudio sink (room_speakers_test.mjs).
+ * `browser` overrides TEST_BROWSER.
+ */
+export async function launchBrowser({ noWebCodecs = false, sound = null, browser = BROWSER } = {}) {
+  if (browser === 'firefox') return launchFirefox(require, { noWebCodecs, sound });
   if (noWebCodecs) throw new Error('Chromium cannot switch WebCodecs off');
   return chromium.launch({
+    // Playwright mutes Chromium by default; a sink that is recorded must hear it.
+    ...(sound ? { env: { ...process.env, PULSE_SERVER: sound.server, PULSE_SINK: sound.sink },
+      ignoreDefaultArgs: ['--mute-audio'] } : {}),
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: ['--autoplay-policy=no-user-gesture-required', '--no-sandbox', '--disable-dev-shm-usage',

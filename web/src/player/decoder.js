@@ -29,6 +29,15 @@ export async function opusSupported() {
 /** Frames (20 ms each) the Opus decoder may hold before it counts as stalled. */
 export const kMaxQueuedFrames = 100;
 
+/**
+ * The server's Opus encoder (libopus, OPUS_APPLICATION_AUDIO) looks 6.5 ms
+ * ahead: 312 samples at 48 kHz, the pre-skip of its OpusHead. Measured at the
+ * speakers, an Opus page played 6.6 ms behind a PCM16 page before this was removed.
+ */
+export function opusLookahead(rate) {
+  return Math.round((rate * 6.5) / 1000);
+}
+
 export class FrameDecoder {
   /** @param {(pos:number, channels:Float32Array[], rate:number) => void} onAudio */
   constructor(onAudio) {
@@ -123,7 +132,9 @@ export class FrameDecoder {
         data.copyTo(a, { planeIndex: c, format: 'f32-planar' });
         channels.push(a);
       }
-      const pos = Math.round((data.timestamp * this.opusRate) / 1e6);
+      // The frame's position is the encoder's input; what comes out of the
+      // decoder lags it by the encoder's lookahead (the OpusHead pre-skip).
+      const pos = Math.round((data.timestamp * this.opusRate) / 1e6) - opusLookahead(this.opusRate);
       this.decoded += 1;
       this.onAudio(pos, channels, data.sampleRate);
     } finally {

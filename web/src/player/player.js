@@ -8,6 +8,7 @@ import { parseFrames, CODEC_PCM16 } from '../protocol/frame.js';
 import { TierController, targetDepthMs } from './tiers.js';
 import { ClockSync } from './clock_sync.js';
 import { FrameDecoder, opusSupported } from './decoder.js';
+import { OutputClock } from './render_clock.js';
 
 export const kRoomDelayMs = 400; // every page of a room plays sample s at serverTime(s) + this
 const kPingEveryMs = 500;
@@ -57,6 +58,7 @@ export class Player extends EventTarget {
     this.parseErrors = 0;
     this.tsOffsets = []; // recent (epoch - contextTime) samples, ms
     this.latencyMs = null;
+    this.outputClock = new OutputClock(); // Firefox's mapping (render_clock.js)
     this.timers = [];
     conn.addEventListener('open', () => this.onOpen());
     conn.addEventListener('binary', (e) => this.onBinary(e.detail));
@@ -301,7 +303,7 @@ export class Player extends EventTarget {
     // The buffer's own trough: sees stalls between the socket and the worklet.
     this.tiers.onDepth(now, { lowMs: m.lowMs, avgMs: m.depthAvgMs, floorMs: m.floorMs, chunkMs: this.chunkMs() });
     if (this.tiers.tier !== before) this.configureWorklet();
-    this.sampleTimestamp(m.ctxTime);
+    this.sampleTimestamp(m);
     const audible = this.ctxToEpochMs(m.ctxTime);
     const offset = this.clock.offsetMs();
     const produced = m.sample === null ? null : this.clock.serverTimeOfSample(m.sample);
@@ -309,19 +311,22 @@ export class Player extends EventTarget {
     this.emit();
   }
 
-  // Context time -> epoch ms at which it is heard, from getOutputTimestamp()
-  // (the sample at the output now and the performance time of "now"), median-
-  // filtered because the browser's pairs carry a few ms of noise.
-  // Firefox answers getOutputTimestamp() by waiting on the audio output stream
-  // from the page's thread: with two pages playing, that stalled both pages
-  // for good (Firefox 153 ESR). There the report itself stands in: the worklet
-  // rendered `ctxTime` just before the report arrived (a message delay of a
-  // few ms, median-filtered), and it is heard the context's stated latency later.
-  sampleTimestamp(reportCtxTime) {
+  // Context time -> epoch ms at which it is heard, median-filtered over the
+  // last 31 reports because each pair carries a few ms of noise.
+  // Chromium: getOutputTimestamp() (the sample at the output now and the
+  // performance time of "now").
+  // Firefox (153 ESR) answers getOutputTimestamp(), and the first read of
+  // outputLatency, by a synchronous call into its audio output stream from the
+  // page's thread; with two pages playing, that stalled them for good. So it
+  // gets neither: the worklet says when its render callbacks began (Date.now()
+  // there, moved onto this page's clock) and how long they are, and
+  // render_clock.js adds the delay to the speaker, as measured at the speakers
+  // (tests/browser/room_speakers_test.mjs), not from the page's own figures.
+  sampleTimestamp(m) {
     if (!kOutputTimestampSafe) {
-      if (!(reportCtxTime > 0)) return;
-      const latencyMs = (this.ctx.baseLatency ?? 0) * 1000;
-      this.tsOffsets.push(epochNow() - reportCtxTime * 1000 + latencyMs);
+      if (typeof m.renderOffsetMs !== 'number' || !(m.callbackQuanta > 0)) return;
+      this.outputClock.add(m.renderOffsetMs + (epochNow() - Date.now()), (m.callbackQuanta * 128 * 1000) / this.ctx.sampleRate);
+      return;
     } else {
       const ts = this.ctx.getOutputTimestamp?.();
       if (!ts || !(ts.contextTime > 0) || !(ts.performanceTime > 0)) return;
@@ -331,6 +336,10 @@ export class Player extends EventTarget {
   }
 
   ctxToEpochMs(ctxTime) {
+    if (!kOutputTimestampSafe) {
+      const heard = this.outputClock.heardOffsetMs();
+      return heard === null ? null : heard + ctxTime * 1000;
+    }
     if (!this.tsOffsets.length) return null;
     const sorted = [...this.tsOffsets].sort((a, b) => a - b);
     return sorted[sorted.length >> 1] + ctxTime * 1000;
@@ -340,7 +349,8 @@ export class Player extends EventTarget {
   // the one the server produced roomDelay before the moment it will be heard.
   updateAnchor() {
     // A few timestamp pairs first: the browser's earliest ones can be far off.
-    if (!this.room || !this.node || !this.ctx || this.tsOffsets.length < 5) return;
+    const pairs = kOutputTimestampSafe ? this.tsOffsets.length : this.outputClock.count();
+    if (!this.room || !this.node || !this.ctx || pairs < 5) return;
     const c = this.ctx.currentTime + 0.05;
     const audible = this.ctxToEpochMs(c);
     const offset = this.clock.offsetMs();
@@ -398,6 +408,7 @@ export class Player extends EventTarget {
       roomErrMs: r ? r.errMs : 0,
       quanta: r ? r.quanta : 0,
       latencyMs: this.latencyMs,
+      outputDelayMs: kOutputTimestampSafe ? null : this.outputClock.delayMs(),
       offsetMs: this.clock.offsetMs(),
       rttMs: this.clock.minRttMs(),
       clockSource: this.clock.sampleClockSource(),

@@ -12,11 +12,16 @@
 //                                'chunk', 'config' and 'reset' messages too)
 // Worklet -> main, every ~100 ms:
 //   {type:'report', ctxTime, sample, depthMs, depthAvgMs, minDepthMs, underruns,
-//    jumps, overflows, state, trim, errMs, quanta, lowMs, floorMs}
+//    jumps, overflows, state, trim, errMs, quanta, lowMs, floorMs, renderOffsetMs}
 //   `lowMs` is the lowest depth since the previous report (null when not playing),
 //   `floorMs` the depth under which an underrun starts.
-//   `sample` is the stream sample position rendered at context time `ctxTime`.
+//   `sample` is the stream sample position rendered at context time `ctxTime`;
+//   `renderOffsetMs` the epoch ms minus context ms at which callbacks began
+//   rendering (render_clock.js), null when none began; `callbackQuanta` the
+//   quanta per render callback, `callbackStartMs` the context ms of the newest
+//   callback's first quantum.
 import { RingPlayer } from './ring.js';
+import { RenderClock } from './render_clock.js';
 
 const kReportEvery = 37; // quanta of 128 frames: ~100 ms at 48 kHz
 
@@ -26,6 +31,7 @@ class AuralisPlayer extends AudioWorkletProcessor {
     const o = options.processorOptions ?? {};
     this.ring = new RingPlayer({ streamRate: o.streamRate ?? sampleRate, outRate: sampleRate });
     this.quanta = 0;
+    this.renderClock = new RenderClock();
     this.port.onmessage = (e) => this.onMessage(e.data);
   }
 
@@ -52,6 +58,7 @@ class AuralisPlayer extends AudioWorkletProcessor {
   }
 
   process(_inputs, outputs) {
+    this.renderClock.onQuantum(Date.now(), currentTime);
     const out = outputs[0];
     const frames = out[0].length;
     const ring = this.ring;
@@ -76,6 +83,9 @@ class AuralisPlayer extends AudioWorkletProcessor {
         quanta: this.quanta,
         lowMs: ring.takeLow(),
         floorMs: ring.floorMs(frames),
+        renderOffsetMs: this.renderClock.take(),
+        callbackQuanta: this.renderClock.callbackQuanta,
+        callbackStartMs: this.renderClock.callbackStartMs,
       });
     }
     return true;
