@@ -4,7 +4,7 @@
 #pragma once
 
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,8 +15,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-extern char** environ;
 
 namespace auralis::rt_test {
 
@@ -68,7 +66,17 @@ class DummyJackServer {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    if (posix_spawnp(&pid_, "jackd", nullptr, nullptr, argv.data(), environ) != 0) pid_ = -1;
+    const pid_t parent = getpid();
+    pid_ = fork();
+    if (pid_ == 0) {
+      // If the test dies without unwinding (an abort), jackd must die with it:
+      // an orphan would keep ctest's output pipe open, and ctest would wait for
+      // the test's whole timeout.
+      prctl(PR_SET_PDEATHSIG, SIGTERM);
+      if (getppid() != parent) _exit(127);
+      execvp("jackd", argv.data());
+      _exit(127);
+    }
     return pid_ > 0;
   }
   void kill() {
