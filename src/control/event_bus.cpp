@@ -93,12 +93,6 @@ void Subscription::setKinds(std::vector<std::string> kinds) {
   }
 }
 
-bool Subscription::wants(std::string_view kind) const {
-  const std::uint64_t bit = eventKindBit(kind);
-  if ((mask_->load(std::memory_order_acquire) & bit) == 0) return false;
-  return bit != kOverflowBit || wantsByName(kind);
-}
-
 bool Subscription::wantsByName(std::string_view kind) const {
   std::lock_guard lock(mutex_);
   return std::any_of(kinds_.begin(), kinds_.end(),

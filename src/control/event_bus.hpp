@@ -65,8 +65,6 @@ class Subscription {
   bool tryPop(Event& out);
   /// Any thread. Replaces the kinds this subscription receives ("*" means all).
   void setKinds(std::vector<std::string> kinds);
-  /// Any thread. Whether events of `kind` are delivered.
-  bool wants(std::string_view kind) const;
   /// Any thread. Events dropped because the queue was full.
   std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
