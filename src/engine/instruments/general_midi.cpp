@@ -74,6 +74,7 @@ void GeneralMidiInstrument::prepare(const RenderSpec& spec) {
       if (c != 9) fluid_synth_program_change(fluid_->synth, c, 0);
     }
   }
+  rate_ = spec.sampleRate > 0 ? spec.sampleRate : 48000.0;
   events_ = std::make_unique<SpscRing<Event>>(1024);
   audio_ = std::make_unique<SpscRing<Frame>>(
       static_cast<std::size_t>(kLookaheadFrames + kChunkFrames + spec.maxBlockFrames));
@@ -167,7 +168,9 @@ void GeneralMidiInstrument::workerLoop() {
       }
     }
     // 2. Render ahead while the audio ring is short of the lookahead.
-    if (audio_->sizeApprox() + kChunkFrames <= static_cast<std::size_t>(kLookaheadFrames)) {
+    const std::size_t held = audio_->sizeApprox();
+    constexpr auto kRefillAt = static_cast<std::size_t>(kLookaheadFrames - kChunkFrames);
+    if (held <= kRefillAt) {
       l.fill(0.0F);
       r.fill(0.0F);
       if (fl.synth != nullptr) {
@@ -178,7 +181,12 @@ void GeneralMidiInstrument::workerLoop() {
         audio_->tryPush(Frame{l[static_cast<std::size_t>(i)], r[static_cast<std::size_t>(i)]});
       continue;
     }
-    std::this_thread::sleep_for(std::chrono::microseconds(500));
+    // 3. Sleep until playback can have eaten into the lookahead by a chunk: a
+    // fixed short poll cost thousands of wake-ups a second for nothing.
+    const double framesAbove = static_cast<double>(held - kRefillAt);
+    const auto wait =
+        std::chrono::microseconds(static_cast<std::int64_t>(framesAbove * 1e6 / rate_));
+    std::this_thread::sleep_for(std::max(wait, std::chrono::microseconds(200)));
   }
 }
 

@@ -9,7 +9,8 @@
 //                 SPSC ring; a shortfall is played as silence and counted.
 //   worker thread owns the fluid_synth_t: applies the events, renders
 //                 kChunkFrames at a time while the audio ring holds less than
-//                 the lookahead, then sleeps briefly.
+//                 the lookahead, then sleeps for as long as playback takes to
+//                 eat one chunk into it.
 // The cost is a fixed extra latency of about kLookaheadFrames (~8 ms at
 // 48 kHz) on this instrument; the ensemble plans notes ahead, so the engine
 // can send GM notes that much early if it needs them tight.
@@ -71,6 +72,7 @@ class GeneralMidiInstrument : public Instrument {
   void stop();
 
   std::string soundFont_;
+  double rate_ = 48000.0;  // set in prepare(), before the worker starts
   std::unique_ptr<Fluid> fluid_;
   std::unique_ptr<SpscRing<Event>> events_;
   std::unique_ptr<SpscRing<Frame>> audio_;
