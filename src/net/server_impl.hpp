@@ -149,7 +149,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void clientReport(const control::ClientReportRequest& r, const nlohmann::json& reqId);
   void midi(const control::MidiRequest& r, const nlohmann::json& reqId);
   void drainEvents();
-  void armTimer();
+  /// Marks an asynchronous write as started and makes sure the stall watchdog
+  /// runs (it stops itself once nothing is being written).
+  void startWrite();
+  void armWatchdog();
   void drop();
   void finish();
 
@@ -203,9 +206,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   std::vector<stream::FramePtr> pulled_;  // pumpAudio's scratch, reused
   std::size_t rawSent_ = 0;               // bytes of queue_.front()'s raw message sent
   bool writing_ = false;                  // an asynchronous write is in flight
+  bool watchdogArmed_ = false;            // timer_ waits to check for a stalled write
   bool flushing_ = false;                 // inside flush(): enqueue does not recurse
   bool closeAfterWrite_ = false;          // shutdown() waits for a raw message to finish
-  FanOutSlotPtr fanSlot_;                   // this listener's fan-out slot, if any
+  FanOutSlotPtr fanSlot_;                 // this listener's fan-out slot, if any
   bool fanFast_ = false;                  // the fan-out owns the socket's audio writes
   bool closing_ = false;
   bool finished_ = false;

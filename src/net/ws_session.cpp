@@ -64,7 +64,6 @@ void WsSession::onAccept(beast::error_code ec) {
   counted_ = true;
   // A client that may not listen yet gets nothing until an `auth` message.
   if (listening_) welcome();
-  armTimer();
   read();
 }
 
@@ -353,17 +352,27 @@ void WsSession::drainEvents() {
   while (!closing_ && events_ && events_->tryPop(e)) enqueue(Outgoing{e.text, nullptr});
 }
 
-void WsSession::armTimer() {
+void WsSession::startWrite() {
+  writing_ = true;
+  writeStarted_ = Clock::now();
+  if (!watchdogArmed_) armWatchdog();
+}
+
+// Runs only while writes are in flight: thousands of listeners that keep up
+// (their audio goes out through the fan-out) cost no timer at all.
+void WsSession::armWatchdog() {
+  watchdogArmed_ = true;
   timer_.expires_after(std::chrono::seconds(1));
   timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
     auto self = weak.lock();
-    if (ec || !self || self->finished_) return;
-    if (self->writing_ &&
-        Clock::now() - self->writeStarted_ > self->server_.config.stalledWriteTimeout) {
+    if (!self) return;
+    self->watchdogArmed_ = false;
+    if (ec || self->finished_ || !self->writing_) return;
+    if (Clock::now() - self->writeStarted_ > self->server_.config.stalledWriteTimeout) {
       self->drop();  // the peer stopped reading
       return;
     }
-    self->armTimer();
+    self->armWatchdog();
   });
 }
 
@@ -438,8 +447,7 @@ void WsSession::joinFanOut() {
   if (closing_ || !audio_ || !server_.fanout) return;
   // The fan-out writes to its own descriptor for the socket: when Beast closes
   // ours, a send can never reach a number the kernel gave to another connection.
-  const int fd =
-      ::fcntl(beast::get_lowest_layer(ws_).socket().native_handle(), F_DUPFD_CLOEXEC, 0);
+  const int fd = ::fcntl(beast::get_lowest_layer(ws_).socket().native_handle(), F_DUPFD_CLOEXEC, 0);
   if (fd < 0) return;  // out of descriptors: this session writes its own audio
   std::weak_ptr<WsSession> weak = shared_from_this();
   auto exec = ws_.get_executor();
@@ -579,8 +587,7 @@ void WsSession::flush() {
 void WsSession::writeFront() {
   const Outgoing& out = queue_.front();
   if (!out.audio) {
-    writing_ = true;
-    writeStarted_ = Clock::now();
+    startWrite();
     ws_.text(true);
     ws_.async_write(asio::buffer(*out.text),
                     beast::bind_front_handler(&WsSession::onWrite, shared_from_this()));
@@ -601,8 +608,7 @@ void WsSession::writeFront() {
   }
   // The socket is full: the rest goes out when it drains. The message is kept
   // alive by queue_.front() until onRawWrite.
-  writing_ = true;
-  writeStarted_ = Clock::now();
+  startWrite();
   asio::async_write(
       socket, asio::buffer(bytes.data() + rawSent_, bytes.size() - rawSent_),
       asio::bind_executor(ws_.get_executor(),
