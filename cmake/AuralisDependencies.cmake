@@ -34,6 +34,7 @@ pkg_check_modules(OPUSENC REQUIRED IMPORTED_TARGET libopusenc)  # recorder (src/
 pkg_check_modules(LO REQUIRED IMPORTED_TARGET liblo)          # OSC codec (src/net/osc_*)
 pkg_check_modules(RTMIDI REQUIRED IMPORTED_TARGET rtmidi)      # MIDI ports (src/io/midi_*)
 pkg_check_modules(OGG REQUIRED IMPORTED_TARGET ogg)
+pkg_check_modules(URING REQUIRED IMPORTED_TARGET liburing)     # fan-out sends (src/net/socket_batch)
 # Uploads: SHA-256 while streaming (src/net/upload_spool) and media decoding
 # with the ffmpeg libraries (src/io/media_decoder).
 find_package(OpenSSL REQUIRED)

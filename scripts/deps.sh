@@ -23,6 +23,7 @@ PACKAGES=(
   prometheus nginx-light
   tshark  # dissects Art-Net and sACN in the lighting tests
   libogg-dev icecast2 opus-tools
+  liburing-dev  # the fan-out sends a batch to many listeners in one io_uring submission
   libssl-dev libavformat-dev libavcodec-dev libswresample-dev libavutil-dev ffmpeg  # uploads
   chromium  # the web page's browser tests (tests/browser)
   firefox-esr pulseaudio  # the browser tests in Firefox (pulseaudio: a null sink to play into)

@@ -94,6 +94,9 @@ void registerServerMetrics(obs::Registry& r, const net::Server& server,
   r.counterFn("auralis_ws_fanout_sends_total",
               "Audio messages the one-pass fan-out wrote to listeners that keep up", {},
               [&server] { return static_cast<double>(server.fanOutSends()); });
+  r.gaugeFn("auralis_ws_fanout_io_uring",
+            "1 when the fan-out writes each batch through io_uring, 0 with one send() per listener",
+            {}, [&server] { return server.fanOutUsesIoUring() ? 1.0 : 0.0; });
   r.counterFn("auralis_ws_fanout_handbacks_total",
               "Times a listener's socket was full and its session took delivery back", {},
               [&server] { return static_cast<double>(server.fanOutHandbacks()); });

@@ -135,8 +135,8 @@ int runServe(const Config& config, const ServeOptions& options) {
   EngineNoteSink sink(engine);
   NoteLeadMeter leadMeter(sink, engine, state.sampleRate);  // auralis_agent_note_lead_seconds
   // Every note the engine takes, logged for session-bundle replay (app/recording_session_log.hpp).
-  SessionLog sessionLog(leadMeter, static_cast<std::size_t>(config.getInt("recording.log_max_notes")),
-                        &engine);
+  SessionLog sessionLog(
+      leadMeter, static_cast<std::size_t>(config.getInt("recording.log_max_notes")), &engine);
   ensemble::EnsembleRunner runner(ec, sessionLog, [&engine] { return engine.position(); });
   control::EventBus bus;
   GenerationPublisher generation(bus, state.sampleRate);
@@ -252,7 +252,8 @@ int runServe(const Config& config, const ServeOptions& options) {
   hooks.uploadRoutes.push_back(uploads.route());
   for (auto& route : uploads.routes()) hooks.extraRoutes.push_back(std::move(route));
   // Uploaded sources through the engine: WebSocket/IPC `playback`, REST, OSC (app/playback_*).
-  PlaybackService playback(engine, *database.value(), dataDir.value(), playbackConfig(config), &bus);
+  PlaybackService playback(engine, *database.value(), dataDir.value(), playbackConfig(config),
+                           &bus);
   playback.start();
   registerPlaybackMetrics(registry, playback);
   hooks.extraRoutes.push_back(playbackRoute(playback));
@@ -319,6 +320,11 @@ int runServe(const Config& config, const ServeOptions& options) {
             << eventRing.value()->describe() << "\n"
             << midi->describe() << "\n"
             << midiIn->describe() << "\n"
+            << "listener fan-out: "
+            << (server.fanOutUsesIoUring()
+                    ? std::string("io_uring, one submission per 64 listeners")
+                    : "send() per listener (" + server.fanOutFallbackReason() + ")")
+            << "\n"
             << "stop with Ctrl-C (SIGINT) or SIGTERM\n"
             << "playing: " << params.value().key.name() << " at " << params.value().bpm
             << " bpm, intensity " << params.value().intensity << std::endl;

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "control/messages.hpp"
-#include "net/ipc_lines.hpp"
 #include "core/thread_name.hpp"
+#include "net/ipc_lines.hpp"
 
 namespace auralis::net {
 

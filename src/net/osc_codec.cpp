@@ -65,8 +65,7 @@ Result<OscMessage> decodeMessage(std::span<const std::uint8_t> bytes) {
     // Its pointer array itself can be only 4-byte aligned (found by fuzz/osc_packet),
     // so the pointer is copied out too.
     const void* at = nullptr;
-    std::memcpy(&at, reinterpret_cast<const unsigned char*>(argv) + k * sizeof(lo_arg*),
-                sizeof at);
+    std::memcpy(&at, reinterpret_cast<const unsigned char*>(argv) + k * sizeof(lo_arg*), sizeof at);
     auto read = [&](auto value) {
       std::memcpy(&value, at, sizeof value);
       return value;

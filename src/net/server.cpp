@@ -130,10 +130,10 @@ Server::Server(ServerConfig config, ServerHooks hooks)
   im.access = AccessPolicy({im.config.controlToken, im.config.listenToken,
                             im.config.protectListening, im.config.allowedOrigins});
   if (im.config.fanOut) {
-    im.fanout = std::make_unique<FanOut>(im.hooks.broadcaster, im.wire, im.sent,
-                                         [&im](std::function<void()> task) {
-                                           asio::post(im.fanStrand, std::move(task));
-                                         });
+    im.fanout = std::make_unique<FanOut>(
+        im.hooks.broadcaster, im.wire, im.sent,
+        [&im](std::function<void()> task) { asio::post(im.fanStrand, std::move(task)); },
+        im.config.fanOutSender);
   }
   im.router = std::make_unique<Router>(RouterConfig{im.config.webRoot, im.config.controlToken},
                                        std::move(rh));
@@ -222,6 +222,12 @@ const SendStats& Server::sendStats() const {
 
 std::uint64_t Server::fanOutSends() const {
   return impl_->fanout ? impl_->fanout->sends() : 0;
+}
+bool Server::fanOutUsesIoUring() const {
+  return impl_->fanout && impl_->fanout->usesIoUring();
+}
+std::string Server::fanOutFallbackReason() const {
+  return impl_->fanout ? impl_->fanout->ioUringFallbackReason() : "the fan-out is off";
 }
 std::uint64_t Server::fanOutHandbacks() const {
   return impl_->fanout ? impl_->fanout->handbacks() : 0;

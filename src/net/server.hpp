@@ -29,6 +29,7 @@
 #include "control/midi_request.hpp"
 #include "core/result.hpp"
 #include "net/router.hpp"
+#include "net/socket_batch.hpp"
 #include "net/upload_route.hpp"
 #include "stream/broadcaster.hpp"
 
@@ -55,6 +56,9 @@ struct ServerConfig {
   /// Listeners that keep up get audio from one fan-out pass per batch
   /// (ws_fanout.hpp); false: every session writes its own (for comparisons).
   bool fanOut = true;
+  /// How the fan-out writes a batch: Auto (io_uring where the kernel allows
+  /// it, else one send() per listener), or one of the two forced (tests).
+  SocketBatch::Backend fanOutSender = SocketBatch::Backend::Auto;
   /// SO_SNDBUF of WebSocket sockets; 0 keeps the kernel's autotuning (tests set
   /// it small to make a slow reader fill its socket quickly).
   int sendBufferBytes = 0;
@@ -118,8 +122,7 @@ struct ServerHooks {
   /// Message types the app serves itself (`playback`), by type: called on an io
   /// thread with the parsed message once the client passed the control token and
   /// rate limit; returns the reply (the caller echoes reqId). Must not block for long.
-  std::map<std::string, std::function<nlohmann::json(const nlohmann::json& message)>>
-      extraMessages;
+  std::map<std::string, std::function<nlohmann::json(const nlohmann::json& message)>> extraMessages;
   /// The engine's sample clock now (the newest rendered frame), for `pong`;
   /// any io thread, must be cheap (an atomic load). Null: pong omits it.
   std::function<std::int64_t()> samplePosition;
@@ -158,6 +161,9 @@ class Server {
   /// Any thread: audio messages the fan-out pass sent whole, and listeners it
   /// handed back to their own session (full socket or missed batch).
   std::uint64_t fanOutSends() const;
+  /// Any thread: whether the fan-out sends through io_uring; if not, why.
+  bool fanOutUsesIoUring() const;
+  std::string fanOutFallbackReason() const;
   std::uint64_t fanOutHandbacks() const;
   /// Text messages written by sessions through the fan-out's socket (no hand-back).
   std::uint64_t fanOutTextSends() const;

@@ -15,6 +15,16 @@ namespace {
 // Frames pulled per step of a pass; a pass loops while more are waiting (a
 // starved io thread catches up several batches in one task).
 constexpr std::size_t kPullFrames = 256;
+
+// Waits, with `lock` (the slot's mutex) released, until the pass has the result
+// of the slot's queued send: only then may anyone else write to the socket.
+void waitUntilNotSending(FanOutSlot& slot, std::unique_lock<std::mutex>& lock) {
+  while (slot.sending.load(std::memory_order_acquire) != 0) {
+    lock.unlock();
+    slot.sending.wait(1, std::memory_order_acquire);
+    lock.lock();
+  }
+}
 }  // namespace
 
 FanOutSlot::FanOutSlot(int fdIn, stream::Codec c, std::size_t e, std::function<void()> h)
@@ -33,10 +43,12 @@ struct FanOut::Group : std::enable_shared_from_this<FanOut::Group> {
   std::shared_ptr<const SlotList> slots = std::make_shared<const SlotList>();  // mutex_
   std::vector<stream::FramePtr> pulled;                                        // fan-out strand
   std::vector<FanOutSlot*> handback;                                           // fan-out strand
+  std::vector<FanOutSlot*> queued;  // fan-out strand: the chunk being sent
 };
 
-FanOut::FanOut(stream::Broadcaster* broadcaster, WireCache& wire, SendStats& sent, Post post)
-    : broadcaster_(broadcaster), wire_(wire), sent_(sent), post_(std::move(post)) {}
+FanOut::FanOut(stream::Broadcaster* broadcaster, WireCache& wire, SendStats& sent, Post post,
+               SocketBatch::Backend sender)
+    : broadcaster_(broadcaster), batch_(sender), wire_(wire), sent_(sent), post_(std::move(post)) {}
 
 FanOut::~FanOut() = default;
 
@@ -58,6 +70,7 @@ FanOutSlotPtr FanOut::join(stream::Codec codec, std::size_t every, int fd,
     return nullptr;
   }
   auto slot = std::make_shared<FanOutSlot>(fd, codec, every, std::move(handback));
+  slot->target = batch_.registerSocket(fd);  // no other thread knows the slot yet
   std::lock_guard lock(mutex_);
   auto& group = groups_[{codec, every}];
   if (!group) {
@@ -76,10 +89,14 @@ FanOutSlotPtr FanOut::join(stream::Codec codec, std::size_t every, int fd,
 void FanOut::leave(const FanOutSlotPtr& slot) {
   if (!slot) return;
   {
-    std::lock_guard lock(slot->mutex);
+    std::unique_lock lock(slot->mutex);
     slot->dead = true;
     slot->fast = false;
+    // Only once no chunk holds the slot's fixed-file index may it go back to
+    // the table (another listener gets it next).
+    waitUntilNotSending(*slot, lock);
     slot->pending.reset();
+    batch_.unregisterSocket(slot->target);
   }
   std::lock_guard lock(mutex_);
   auto it = groups_.find({slot->codec, slot->every});
@@ -101,8 +118,10 @@ void FanOut::handOver(FanOutSlot& slot, std::uint64_t next) {
 
 FanOutReclaim FanOut::reclaim(FanOutSlot& slot) {
   FanOutReclaim r;
-  std::lock_guard lock(slot.mutex);
+  std::unique_lock lock(slot.mutex);
   r.wasFast = slot.fast;
+  slot.fast = false;  // the pass queues it no more; a send already queued ends first
+  waitUntilNotSending(slot, lock);
   r.failed = slot.failed;
   r.next = slot.next;
   r.pending = std::move(slot.pending);
@@ -117,7 +136,8 @@ FanOutReclaim FanOut::reclaim(FanOutSlot& slot) {
 FanOut::TextSend FanOut::sendText(FanOutSlot& slot, const std::string& text) {
   std::array<std::uint8_t, 10> header{};
   const std::size_t h = writeTextFrameHeader(text.size(), header);
-  std::lock_guard lock(slot.mutex);
+  std::unique_lock lock(slot.mutex);
+  waitUntilNotSending(slot, lock);
   if (!slot.fast || slot.dead || slot.pending) return TextSend::NotSent;
   iovec parts[2] = {{header.data(), h}, {const_cast<char*>(text.data()), text.size()}};
   msghdr msg{};
@@ -180,33 +200,54 @@ void FanOut::pass(Group& g) {
           wire_.get(std::span<const stream::FramePtr>(g.pulled.data() + i, count));
       i += count;
       g.handback.clear();
-      for (const FanOutSlotPtr& slot : *slots) {
-        FanOutSlot& s = *slot;
-        std::lock_guard lock(s.mutex);
-        if (!s.fast || s.next > msg->firstSequence) continue;
-        if (s.next < msg->firstSequence) {
-          s.fast = false;  // it missed a batch: the session catches up from the window
-          g.handback.push_back(&s);
-          continue;
+      for (std::size_t at = 0; at < slots->size();) {
+        // Queue a chunk of the listeners that need this message, send it, then
+        // apply each result: a slot is `sending` only for its own chunk.
+        g.queued.clear();
+        for (; at < slots->size() && g.queued.size() < SocketBatch::kChunk; ++at) {
+          FanOutSlot& s = *(*slots)[at];
+          std::lock_guard lock(s.mutex);
+          if (!s.fast || s.next > msg->firstSequence) continue;
+          if (s.next < msg->firstSequence) {
+            s.fast = false;  // it missed a batch: the session catches up from the window
+            g.handback.push_back(&s);
+            continue;
+          }
+          s.sending.store(1, std::memory_order_relaxed);
+          batch_.add(s.target, msg->bytes.data(), msg->bytes.size());
+          g.queued.push_back(&s);
         }
-        const ssize_t sent =
-            ::send(s.fd, msg->bytes.data(), msg->bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (sent == static_cast<ssize_t>(msg->bytes.size())) {
-          s.next += msg->frames;
-          bytes += msg->payloadBytes;
-          frames += msg->frames;
-          ++sends;
-          continue;
+        if (g.queued.empty()) continue;
+        batch_.run(results_);
+        for (std::size_t k = 0; k < g.queued.size(); ++k) {
+          FanOutSlot& s = *g.queued[k];
+          const ssize_t sent = results_[k];
+          bool handBack = false;
+          {
+            std::lock_guard lock(s.mutex);
+            if (sent == static_cast<ssize_t>(msg->bytes.size())) {
+              s.next += msg->frames;
+              bytes += msg->payloadBytes;
+              frames += msg->frames;
+              ++sends;
+            } else {
+              // A reclaim may have cleared `fast` meanwhile; the cursor is
+              // still this pass's to set, and the reclaim reads it after.
+              handBack = s.fast;
+              s.fast = false;
+              if (sent < 0 && sent != -EAGAIN && sent != -EWOULDBLOCK && sent != -EINTR) {
+                s.failed = true;
+              } else {
+                s.pending = msg;  // the rest goes out on the session's async path
+                s.pendingOffset = sent > 0 ? static_cast<std::size_t>(sent) : 0;
+                s.next += msg->frames;
+              }
+            }
+            s.sending.store(0, std::memory_order_release);
+          }
+          s.sending.notify_all();
+          if (handBack) g.handback.push_back(&s);
         }
-        s.fast = false;
-        if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-          s.failed = true;
-        } else {
-          s.pending = msg;  // the rest goes out on the session's async path
-          s.pendingOffset = sent > 0 ? static_cast<std::size_t>(sent) : 0;
-          s.next += msg->frames;
-        }
-        g.handback.push_back(&s);
       }
       // Outside the slot locks; `slots` keeps every slot alive.
       for (FanOutSlot* s : g.handback) s->handback();

@@ -6,6 +6,8 @@
 // one io thread (the fan-out strand) builds the message once (WireCache) and
 // walks the group's slots, sending the shared immutable bytes to each socket
 // with one non-blocking send(): no post, strand hop or allocation per listener.
+// The sends go out through a SocketBatch (socket_batch.hpp): with io_uring a
+// chunk of sockets costs one syscall, and each socket is a registered file.
 // A socket that would block keeps a cursor (the refcounted message and an
 // offset) in its slot and is handed back to its session, which finishes it on
 // the normal async path and pulls the Broadcaster as before (bounded queue,
@@ -13,9 +15,11 @@
 // it hands the socket back to the fan-out.
 //
 // Thread rules: join/leave/handOver/reclaim from the session's strand; pass()
-// only on the fan-out strand; a slot's mutable fields under its mutex. The slot
-// owns a dup() of the socket, so a send never reaches a descriptor number that
-// a closed session gave back and the kernel reused.
+// only on the fan-out strand; a slot's mutable fields under its mutex. While a
+// slot's send is in a chunk (`sending`), nothing but the pass touches the socket:
+// reclaim, sendText and leave wait for the chunk (tens of microseconds). The
+// slot owns a dup() of the socket, so a send never reaches a descriptor number
+// that a closed session gave back and the kernel reused.
 #pragma once
 
 #include <atomic>
@@ -30,6 +34,7 @@
 #include <vector>
 
 #include "net/server.hpp"
+#include "net/socket_batch.hpp"
 #include "net/ws_wire.hpp"
 #include "stream/broadcaster.hpp"
 
@@ -48,6 +53,11 @@ struct FanOutSlot {
   const std::size_t every;
   /// Posts the session's onHandback to its strand (any thread; allocates).
   const std::function<void()> handback;
+
+  SocketBatch::Target target;  // set by join, cleared by leave (under mutex)
+  /// 1 while a send to this socket is queued in the pass's current chunk; set
+  /// and cleared under `mutex`, waited on (atomic wait) without it.
+  std::atomic<std::uint32_t> sending{0};
 
   std::mutex mutex;
   bool fast = false;       // the fan-out owns the socket
@@ -74,7 +84,8 @@ class FanOut {
   using Post = std::function<void(std::function<void()>)>;
 
   /// Owner thread. `broadcaster` may be null (then join() returns null).
-  FanOut(stream::Broadcaster* broadcaster, WireCache& wire, SendStats& sent, Post post);
+  FanOut(stream::Broadcaster* broadcaster, WireCache& wire, SendStats& sent, Post post,
+         SocketBatch::Backend sender = SocketBatch::Backend::Auto);
   ~FanOut();
   FanOut(const FanOut&) = delete;
   FanOut& operator=(const FanOut&) = delete;
@@ -90,6 +101,9 @@ class FanOut {
   static void handOver(FanOutSlot& slot, std::uint64_t next);
   /// Session strand: takes the socket back (waits for a send in progress).
   static FanOutReclaim reclaim(FanOutSlot& slot);
+  /// Any thread: whether the sends go through io_uring, and if not, why not.
+  bool usesIoUring() const { return batch_.usesIoUring(); }
+  std::string ioUringFallbackReason() const { return batch_.fallbackReason(); }
 
   /// What became of a text message offered to a socket the fan-out owns.
   enum class TextSend : std::uint8_t {
@@ -119,6 +133,8 @@ class FanOut {
   void subscribeGroup(const std::shared_ptr<Group>& group);
 
   stream::Broadcaster* broadcaster_;
+  SocketBatch batch_;             // the fan-out strand sends through it
+  std::vector<ssize_t> results_;  // fan-out strand
   WireCache& wire_;
   SendStats& sent_;
   Post post_;

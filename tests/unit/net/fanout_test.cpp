@@ -36,12 +36,14 @@ struct FanHarness {
   std::atomic<bool> feeding{true};
   std::thread feeder;
 
-  explicit FanHarness(int sendBuffer = 0) {
+  explicit FanHarness(int sendBuffer = 0, auralis::net::SocketBatch::Backend sender =
+                                              auralis::net::SocketBatch::Backend::Auto) {
     broadcaster = auralis::stream::Broadcaster::create({}).value();
     auralis::net::ServerConfig cfg;
     cfg.port = 0;
     cfg.maxClients = 16;
     cfg.sendBufferBytes = sendBuffer;
+    cfg.fanOutSender = sender;
     cfg.webRoot = "/nonexistent";
     auralis::net::ServerHooks hooks;
     hooks.controller = &controller;
@@ -124,8 +126,22 @@ struct Listener {
 
 }  // namespace
 
-TEST_CASE("fan-out: every listener gets every frame once, in order, with JSON interleaved") {
-  FanHarness h;
+namespace {
+
+using Backend = auralis::net::SocketBatch::Backend;
+
+// The fan-out's sends go through io_uring where the kernel allows it, else one
+// send() each: both must deliver alike.
+Backend ioUringOrSendEach() {
+  auralis::net::SocketBatch probe(Backend::IoUring);
+  if (probe.usesIoUring()) return Backend::IoUring;
+  MESSAGE("io_uring unavailable here (" << probe.fallbackReason() << "); send() only");
+  return Backend::Syscalls;
+}
+
+void everyListenerGetsEveryFrame(Backend sender) {
+  FanHarness h(0, sender);
+  CHECK(h.server->fanOutUsesIoUring() == (sender == Backend::IoUring));
   const auto port = h.server->port();
   std::vector<std::unique_ptr<Listener>> ls;
   for (int i = 0; i < 6; ++i) {
@@ -161,8 +177,8 @@ TEST_CASE("fan-out: every listener gets every frame once, in order, with JSON in
   CHECK(h.server->fanOutSends() > 0);
 }
 
-TEST_CASE("fan-out: a listener that stops reading is handed back and does not hold up others") {
-  FanHarness h(16 * 1024);
+void stuckListenerIsHandedBack(Backend sender) {
+  FanHarness h(16 * 1024, sender);
   const auto port = h.server->port();
   // A small receive window, and Opus (small messages, so it is caught up and
   // handed to the fan-out first); then it never reads again.
@@ -181,7 +197,29 @@ TEST_CASE("fan-out: a listener that stops reading is handed back and does not ho
   CHECK(h.server->fanOutHandbacks() >= 1);
 }
 
-TEST_CASE("fan-out: telemetry text reaches listeners through the fan-out's socket, whole and in order") {
+}  // namespace
+
+TEST_CASE("fan-out: every listener gets every frame once, in order, with JSON interleaved") {
+  everyListenerGetsEveryFrame(Backend::Syscalls);
+}
+
+TEST_CASE(
+    "fan-out (io_uring): every listener gets every frame once, in order, with JSON interleaved") {
+  everyListenerGetsEveryFrame(ioUringOrSendEach());
+}
+
+TEST_CASE("fan-out: a listener that stops reading is handed back and does not hold up others") {
+  stuckListenerIsHandedBack(Backend::Syscalls);
+}
+
+TEST_CASE(
+    "fan-out (io_uring): a listener that stops reading is handed back and does not hold up "
+    "others") {
+  stuckListenerIsHandedBack(ioUringOrSendEach());
+}
+
+TEST_CASE(
+    "fan-out: telemetry text reaches listeners through the fan-out's socket, whole and in order") {
   FanHarness h;
   const auto port = h.server->port();
   std::vector<std::unique_ptr<Listener>> ls;

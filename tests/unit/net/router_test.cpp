@@ -76,7 +76,8 @@ TEST_CASE("health, status, metrics and schema endpoints") {
   CHECK(nlohmann::json::parse(f.get("/api/v1/metrics").body)["x"] == 1);
   auto schema = nlohmann::json::parse(f.get("/api/v1/schema?x=1").body);
   CHECK(schema["$defs"]["params"]["properties"]["bpm"]["maximum"] == 200.0);
-  CHECK(schema["$defs"]["clientMessage"]["oneOf"].size() == 8);  // + client_report, auth, playback, midi
+  CHECK(schema["$defs"]["clientMessage"]["oneOf"].size() ==
+        8);  // + client_report, auth, playback, midi
   CHECK(f.get("/api/v1/nothing").status == 404);
 }
 
