@@ -16,6 +16,12 @@ Result<std::unique_ptr<IcecastWiring>> IcecastWiring::start(const Config& config
   ic.user = config.getString("icecast.user");
   ic.password = config.getString("icecast.password");
   ic.name = config.getString("icecast.name");
+  // Opus frames are 20 ms: a page holds page_ms / 20 of them.
+  const auto pageMs = config.getInt("icecast.page_ms");
+  if (pageMs % 20 != 0)
+    return makeError("invalid_config", "icecast.page_ms must be a multiple of 20 (Opus frames)",
+                     "icecast.page_ms");
+  ic.packetsPerPage = static_cast<int>(pageMs / 20);
   if (broadcaster == nullptr || !broadcaster->hasCodec(stream::Codec::Opus))
     return makeError("invalid_config", "icecast.url needs the Opus stream: run at 48000 Hz",
                      "icecast.url");

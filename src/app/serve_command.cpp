@@ -1,6 +1,8 @@
 #include <signal.h>
+#include <spdlog/fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -35,6 +37,7 @@
 #include "app/stream_sidechain.hpp"
 #include "app/upload_wiring.hpp"
 #include "control/event_bus.hpp"
+#include "core/cpu_affinity.hpp"
 #include "ensemble/ensemble_runner.hpp"
 #include "io/audio_driver.hpp"
 #include "net/server.hpp"
@@ -77,6 +80,35 @@ std::filesystem::path webRoot(const std::string& configured) {
   return "web/dist";
 }
 
+/// server.cpus: the network threads' CPUs. The calling (main) thread, and so
+/// every thread started after it, keeps to the others; empty: no pinning.
+Result<std::vector<int>> keepOffNetworkCpus(const Config& config) {
+  const std::string list = config.getString("server.cpus");
+  if (list.empty()) return std::vector<int>{};
+  auto cpus = core::parseCpuList(list, "server.cpus");
+  if (!cpus) return cpus.error();
+  const std::vector<int> allowed = core::allowedCpus();
+  std::vector<int> rest;
+  for (int c : allowed)
+    if (!std::binary_search(cpus.value().begin(), cpus.value().end(), c)) rest.push_back(c);
+  for (int c : cpus.value()) {
+    if (!std::binary_search(allowed.begin(), allowed.end(), c))
+      return makeError(
+          "invalid_config",
+          "server.cpus names CPU " + std::to_string(c) + ", which this process may not use",
+          "server.cpus");
+  }
+  if (rest.empty())
+    return makeError("invalid_config",
+                     "server.cpus takes every CPU this process may use; leave at least one to the "
+                     "audio engine",
+                     "server.cpus");
+  if (!core::pinThisThread(rest))
+    return makeError("internal", "could not set the CPU affinity for server.cpus", "server.cpus");
+  spdlog::info("cpus: network threads on {}, everything else on {}", list, fmt::join(rest, ","));
+  return cpus;
+}
+
 }  // namespace
 
 int runServe(const Config& config, const ServeOptions& options) {
@@ -88,6 +120,12 @@ int runServe(const Config& config, const ServeOptions& options) {
   }
   if (auto access = checkAccessConfig(config); !access) {  // app/access_wiring.hpp
     std::cerr << "auralis: " << access.error().message << "\n";
+    return 2;
+  }
+  // Before any thread starts: every thread but the network's inherits this.
+  auto netCpus = keepOffNetworkCpus(config);
+  if (!netCpus) {
+    std::cerr << "auralis: " << netCpus.error().message << "\n";
     return 2;
   }
   auto dataDir = ensureDataDir(config.getString("data_dir"));
@@ -231,6 +269,7 @@ int runServe(const Config& config, const ServeOptions& options) {
   sc.webRoot = webRoot(config.getString("server.web_root"));
   sc.controlToken = config.getString("server.control_token");
   sc.maxClients = static_cast<int>(config.getInt("server.max_clients"));
+  sc.cpus = netCpus.value();
   applyAccessConfig(config, sc);  // tokens, origins, per-IP limit, timeouts
   net::ServerHooks hooks;
   hooks.controller = &controller;

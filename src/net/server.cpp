@@ -1,6 +1,7 @@
 // net::Server: the acceptor, the io threads and the shared state of the
 // sessions (server_impl.hpp). Sessions live in ws_session.cpp and
 // http_session.cpp; these are the only translation units that include Beast.
+#include "core/cpu_affinity.hpp"
 #include "core/thread_name.hpp"
 #include "net/server_impl.hpp"
 
@@ -162,6 +163,7 @@ Status Server::start() {
   for (int i = 0; i < std::max(1, im.config.threads); ++i) {
     im.threads.emplace_back([&im] {
       core::nameThisThread("au-net");
+      if (!im.config.cpus.empty()) core::pinThisThread(im.config.cpus);
       for (;;) {
         try {
           im.ioc.run();

@@ -59,6 +59,8 @@ struct ServerConfig {
   /// How the fan-out writes a batch: Auto (io_uring where the kernel allows
   /// it, else one send() per listener), or one of the two forced (tests).
   SocketBatch::Backend fanOutSender = SocketBatch::Backend::Auto;
+  /// CPUs the io threads keep to (server.cpus); empty: wherever the scheduler likes.
+  std::vector<int> cpus;
   /// SO_SNDBUF of WebSocket sockets; 0 keeps the kernel's autotuning (tests set
   /// it small to make a slow reader fill its socket quickly).
   int sendBufferBytes = 0;
