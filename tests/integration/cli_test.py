@@ -151,6 +151,52 @@ class Serve(unittest.TestCase):
                 if p.poll() is None:
                     p.kill()
 
+    def test_bad_server_cpus_is_exit_2_naming_the_key(self):
+        with tempfile.TemporaryDirectory() as d:
+            allowed = sorted(os.sched_getaffinity(0))
+            for bad, why in (("x", "expected CPU numbers"),
+                             (",".join(map(str, allowed)), "leave at least one"),
+                             (str(allowed[-1] + 1), "may not use")):
+                r = run("serve", "--data-dir", d, "--port", "0", env={"AURALIS_SERVER_CPUS": bad},
+                        timeout=30)
+                self.assertEqual(r.returncode, 2, (bad, r.stderr))
+                self.assertIn("server.cpus", r.stderr)
+                self.assertIn(why, r.stderr)
+
+    @unittest.skipIf(len(os.sched_getaffinity(0)) < 2, "needs two CPUs")
+    def test_server_cpus_keeps_network_threads_apart_and_banner_names_fan_out(self):
+        cpus = sorted(os.sched_getaffinity(0))
+        net = cpus[-1]
+        with tempfile.TemporaryDirectory() as d:
+            env = {**os.environ, "AURALIS_SERVER_CPUS": str(net)}
+            p = subprocess.Popen([BIN, "serve", "--data-dir", d, "--port", "0"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            try:
+                out = ""
+                deadline = time.time() + 20
+                while time.time() < deadline and "playing:" not in out:
+                    line = p.stdout.readline()
+                    if not line:
+                        break
+                    out += line
+                self.assertRegex(out, r"listener fan-out: (io_uring|send\(\) per listener \(.+\))")
+                threads = {}
+                for tid in os.listdir("/proc/%d/task" % p.pid):
+                    name = open("/proc/%d/task/%s/comm" % (p.pid, tid)).read().strip()
+                    threads.setdefault(name, set()).update(os.sched_getaffinity(int(tid)))
+                self.assertEqual(threads.get("au-net"), {net}, threads)
+                for name in ("au-audio", "au-stream", "au-ensemble"):
+                    self.assertIn(name, threads)
+                    self.assertNotIn(net, threads[name], (name, threads[name]))
+                p.send_signal(signal.SIGTERM)
+                self.assertEqual(p.wait(timeout=10), 0)
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+                p.stdout.close()
+                p.stderr.close()
+
     def test_missing_jack_without_fallback_is_a_clear_error(self):
         env = {"JACK_DEFAULT_SERVER": "auralis-none-%d" % os.getpid()}
         r = run("serve", "--backend", "jack", "--fallback-to-clock", "false", "--port", "0", env=env,
