@@ -4,8 +4,8 @@
 //   WebSocket mode (Auralis):  listeners --port 8000 --clients 2000 --seconds 60
 //                              [--batch-ms 100] [--audio-only] [--pid PID]
 //     each client subscribes to Opus (with --audio-only also to no telemetry, so
-//     it gets no generation_update either: what an Icecast listener gets) and checks every AUR1 frame it receives
-//     (several may share one binary message when batching): sequence jumps are
+//     it gets no generation_update either: what an Icecast listener gets) and checks every AUR1
+//     frame it receives (several may share one binary message when batching): sequence jumps are
 //     gaps; lag is arrival time minus the frame's sample position mapped to time,
 //     relative to the fastest delivery seen in the run (so it is the extra delay
 //     the fan-out added, not the encoder's look-ahead).
@@ -20,7 +20,10 @@
 // WebSocket mode the server's skips and audio deadline misses from /metrics.
 // The last line is the same figures as one JSON object (for scripts).
 //
-// One io thread drives every client; Beast is used here only (bench/, not src/).
+// One io thread drives every client. Both kinds read their socket directly with
+// one 16 KiB read at a time (the WebSocket one parses its frames itself), so the
+// load generator weighs the same on either server; Beast is used here only for
+// the /metrics scrape (bench/, not src/).
 // g++ 12 misreads Asio's scheduler, inlined into main(), as a null dereference.
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 
@@ -38,11 +41,14 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -66,6 +72,7 @@ struct Options {
   int batchMs = 0;
   bool audioOnly = false;
   int pid = 0;
+  int watchPid = 0;  // another process whose CPU is read over the same window
   int rampPerSecond = 400;
 };
 
@@ -95,55 +102,125 @@ std::uint64_t le(const unsigned char* p, int n) {
   return v;
 }
 
+// A WebSocket listener that reads the socket itself, as HttpClient does, rather
+// than through Beast's stream: with Beast the load generator cost about twice the
+// CPU of the HTTP listeners (21 % of a core against 12 % for 2,000), and on two
+// cores that difference lands on whichever server is being measured.
 class WsClient : public std::enable_shared_from_this<WsClient> {
  public:
   WsClient(asio::io_context& io, const Options& o, ClientStats& s)
-      : ws_(asio::make_strand(io)), opts_(o), stats_(s) {}
+      : sock_(asio::make_strand(io)), opts_(o), stats_(s) {}
 
   void start(const tcp::resolver::results_type& endpoints) {
-    beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(30));
-    beast::get_lowest_layer(ws_).async_connect(
-        endpoints, [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
+    asio::async_connect(
+        sock_, endpoints, [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
           if (ec) return self->fail();
-          beast::get_lowest_layer(self->ws_).expires_never();
-          self->ws_.set_option(
-              websocket::stream_base::timeout::suggested(beast::role_type::client));
-          self->ws_.async_handshake(self->opts_.host, self->opts_.target,
-                                    [self](beast::error_code e) { self->onHandshake(e); });
+          self->stats_.connected = true;
+          self->out_ = "GET " + self->opts_.target + " HTTP/1.1\r\nHost: " + self->opts_.host +
+                       "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                       "Sec-WebSocket-Version: 13\r\n\r\n";
+          asio::async_write(self->sock_, asio::buffer(self->out_),
+                            [self](beast::error_code e, std::size_t) {
+                              if (e) return self->fail();
+                              self->read();
+                            });
         });
   }
 
  private:
-  void onHandshake(beast::error_code ec) {
-    if (ec) return fail();
-    stats_.connected = true;
-    sub_ = R"({"type":"subscribe","audio":"opus")";
-    if (opts_.batchMs > 0) sub_ += ",\"batchMs\":" + std::to_string(opts_.batchMs);
-    if (opts_.audioOnly) sub_ += ",\"telemetry\":[]";
-    sub_ += "}";
-    ws_.text(true);
-    ws_.async_write(asio::buffer(sub_),
-                    [self = shared_from_this()](beast::error_code e, std::size_t) {
-                      if (e) return self->fail();
-                      self->stats_.subscribed = true;
-                      self->read();
-                    });
+  // A client's frames are masked (RFC 6455 5.3); a zero key keeps the payload as it is.
+  static std::string maskedFrame(unsigned opcode, const std::string& payload) {
+    std::string f;
+    f += static_cast<char>(0x80 | opcode);
+    if (payload.size() < 126) {
+      f += static_cast<char>(0x80 | payload.size());
+    } else {
+      f += static_cast<char>(0x80 | 126);
+      f += static_cast<char>((payload.size() >> 8) & 0xff);
+      f += static_cast<char>(payload.size() & 0xff);
+    }
+    f.append(4, '\0');
+    return f + payload;
   }
 
   void read() {
-    ws_.async_read(buf_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return self->fail();
-      if (!self->ws_.got_text()) self->onBinary();
-      self->buf_.consume(self->buf_.size());
-      self->read();
-    });
+    if (in_.size() - have_ < 16384) in_.resize(have_ + 16384);
+    sock_.async_read_some(asio::buffer(in_.data() + have_, in_.size() - have_),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            if (ec) return self->fail();
+                            self->have_ += n;
+                            if (!self->consume()) return self->fail();
+                            self->read();
+                          });
   }
 
-  void onBinary() {
+  // Handles every whole frame in in_[0, have_) and keeps the rest.
+  bool consume() {
+    std::size_t at = 0;
+    if (!upgraded_) {
+      const std::string_view head(reinterpret_cast<const char*>(in_.data()), have_);
+      const auto end = head.find("\r\n\r\n");
+      if (end == std::string_view::npos) return have_ < 8192;
+      if (head.rfind("HTTP/1.1 101", 0) != 0) return false;
+      upgraded_ = true;
+      at = end + 4;
+      subscribe();
+    }
+    while (have_ - at >= 2) {
+      const unsigned char* p = in_.data() + at;
+      const unsigned opcode = p[0] & 0x0f;
+      std::size_t len = p[1] & 0x7f;
+      std::size_t header = 2;
+      if (len == 126) {
+        if (have_ - at < 4) break;
+        len = (std::size_t{p[2]} << 8) | p[3];
+        header = 4;
+      } else if (len == 127) {
+        if (have_ - at < 10) break;
+        len = static_cast<std::size_t>(be64(p + 2));
+        header = 10;
+      }
+      if (have_ - at < header + len) break;
+      const unsigned char* payload = p + header;
+      if (opcode == 0x2) onBinary(payload, len);
+      if (opcode == 0x8) return false;  // closed by the server
+      if (opcode == 0x9) pong(payload, len);
+      at += header + len;
+    }
+    std::memmove(in_.data(), in_.data() + at, have_ - at);
+    have_ -= at;
+    return true;
+  }
+
+  static std::uint64_t be64(const unsigned char* p) {
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
+    return v;
+  }
+
+  void subscribe() {
+    std::string sub = R"({"type":"subscribe","audio":"opus")";
+    if (opts_.batchMs > 0) sub += ",\"batchMs\":" + std::to_string(opts_.batchMs);
+    if (opts_.audioOnly) sub += ",\"telemetry\":[]";
+    sub += "}";
+    out_ = maskedFrame(0x1, sub);
+    asio::async_write(sock_, asio::buffer(out_),
+                      [self = shared_from_this()](beast::error_code e, std::size_t) {
+                        if (e) return self->fail();
+                        self->stats_.subscribed = true;
+                      });
+  }
+
+  // The server pings a client it has not heard from in 30 s and closes it at 60.
+  void pong(const unsigned char* payload, std::size_t len) {
+    auto frame = std::make_shared<std::string>(
+        maskedFrame(0xA, std::string(reinterpret_cast<const char*>(payload), len)));
+    asio::async_write(sock_, asio::buffer(*frame), [frame](beast::error_code, std::size_t) {});
+  }
+
+  void onBinary(const unsigned char* p, std::size_t left) {
     const double arrival = nowSeconds();
-    const auto data = buf_.cdata();
-    const auto* p = static_cast<const unsigned char*>(data.data());
-    std::size_t left = data.size();
     const bool measuring = gMeasuring.load(std::memory_order_relaxed);
     if (measuring) {
       ++stats_.messages;
@@ -172,11 +249,13 @@ class WsClient : public std::enable_shared_from_this<WsClient> {
 
   void fail() { stats_.closed = true; }
 
-  websocket::stream<beast::tcp_stream> ws_;
-  beast::flat_buffer buf_;
+  tcp::socket sock_;
   const Options& opts_;
   ClientStats& stats_;
-  std::string sub_;
+  std::string out_;
+  std::vector<unsigned char> in_;
+  std::size_t have_ = 0;
+  bool upgraded_ = false;
 };
 
 class HttpClient : public std::enable_shared_from_this<HttpClient> {
@@ -227,22 +306,34 @@ struct ProcSample {
   bool ok = false;
 };
 
+/// CPU seconds of each of `pid`'s threads, summed by thread name (au-net, ...).
+/// From schedstat: the scheduler's exact run time, where /proc/PID/stat's
+/// utime+stime are 4 ms ticks charged to whoever happens to run (at 250 Hz a
+/// 10 s window of a process at 10 % of a core is only ~250 samples).
+std::map<std::string, double> threadCpuSeconds(int pid) {
+  std::map<std::string, double> byName;
+  if (pid <= 0) return byName;
+  std::error_code ec;
+  for (const auto& task :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream comm(task.path() / "comm");
+    std::ifstream sched(task.path() / "schedstat");
+    std::string name;
+    double runNs = 0;
+    if (!std::getline(comm, name) || !(sched >> runNs)) continue;
+    byName[name] += runNs * 1e-9;
+  }
+  return byName;
+}
+
 ProcSample sampleProc(int pid) {
   ProcSample s;
   if (pid <= 0) return s;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return s;
-  const auto close = line.rfind(')');
-  std::istringstream rest(line.substr(close + 2));
-  std::string field;
-  std::vector<std::string> f;
-  while (rest >> field) f.push_back(field);
-  // After "pid (comm) ": state is field 3, utime 14 and stime 15 (1-based).
-  if (f.size() < 13) return s;
-  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
-  s.cpuSeconds = (std::stod(f[11]) + std::stod(f[12])) / tick;
+  const auto threads = threadCpuSeconds(pid);
+  if (threads.empty()) return s;
+  for (const auto& [name, seconds] : threads) s.cpuSeconds += seconds;
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
   while (std::getline(status, line)) {
     if (line.rfind("VmRSS:", 0) == 0) s.rssMiB = std::stod(line.substr(6)) / 1024.0;
   }
@@ -315,12 +406,14 @@ bool parseArgs(int argc, char** argv, Options& o) {
       o.audioOnly = true;
     else if (a == "--pid")
       o.pid = std::stoi(next());
+    else if (a == "--watch-pid")
+      o.watchPid = std::stoi(next());
     else if (a == "--ramp")
       o.rampPerSecond = std::stoi(next());
     else {
       std::cerr << "usage: listeners [--host H] [--port P | --http http://H:P/mount] --clients N "
                    "--seconds T [--warmup S] [--batch-ms MS] [--audio-only] [--pid SERVER_PID] "
-                   "[--ramp PER_S]\n";
+                   "[--watch-pid OTHER_PID] [--ramp PER_S]\n";
       return false;
     }
   }
@@ -375,6 +468,8 @@ int main(int argc, char** argv) {
   const double misses0 = httpMode ? -1 : scrape(o, "auralis_audio_deadline_misses_total");
   const double dropped0 = httpMode ? -1 : scrape(o, "auralis_ws_dropped_clients_total");
   const ProcSample p0 = sampleProc(o.pid);
+  const ProcSample w0 = sampleProc(o.watchPid);
+  const auto threads0 = threadCpuSeconds(o.pid);
   const double self0 = selfCpuSeconds();
   const auto t0 = Clock::now();
   gMeasuring = true;
@@ -382,6 +477,8 @@ int main(int argc, char** argv) {
   gMeasuring = false;
   const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
   const ProcSample p1 = sampleProc(o.pid);
+  const ProcSample w1 = sampleProc(o.watchPid);
+  const auto threads1 = threadCpuSeconds(o.pid);
   const double self1 = selfCpuSeconds();
   const double skips = httpMode ? 0 : scrape(o, "auralis_stream_skips_total") - skips0;
   const double misses = httpMode ? 0 : scrape(o, "auralis_audio_deadline_misses_total") - misses0;
@@ -417,6 +514,20 @@ int main(int argc, char** argv) {
     keepingUp += static_cast<double>(b) >= 0.9 * medianBytes && medianBytes > 0 ? 1 : 0;
   const double cpu = p0.ok && p1.ok ? (p1.cpuSeconds - p0.cpuSeconds) / wall * 100.0 : -1;
   const double selfCpu = (self1 - self0) / wall * 100.0;
+  const double watchCpu = w0.ok && w1.ok ? (w1.cpuSeconds - w0.cpuSeconds) / wall * 100.0 : -1;
+  // Per thread name: where the server's CPU went (threads that started or ended
+  // inside the window count from zero).
+  std::ostringstream threadJson;
+  threadJson << "{";
+  bool firstThread = true;
+  for (const auto& [name, end] : threads1) {
+    const auto it = threads0.find(name);
+    const double used = (end - (it == threads0.end() ? 0.0 : it->second)) / wall * 100.0;
+    if (used < 0.05) continue;
+    threadJson << (firstThread ? "" : ",") << "\"" << name << "\":" << std::round(used * 100) / 100;
+    firstThread = false;
+  }
+  threadJson << "}";
   const double lagMedian = percentile(p99s, 0.5) * 1000.0;
   const double lagWorst =
       p99s.empty() ? 0 : static_cast<double>(*std::max_element(p99s.begin(), p99s.end())) * 1000.0;
@@ -427,6 +538,7 @@ int main(int argc, char** argv) {
             << "  server CPU: " << cpu << " % of one core (" << cpu / o.clients * 100.0
             << " % per 100 listeners), RSS " << p1.rssMiB << " MiB\n"
             << "  load generator CPU: " << selfCpu << " % of one core\n"
+            << "  server threads (% of one core): " << threadJson.str() << "\n"
             << "  received: " << medianBytes / wall * 8.0 / 1000.0 << " kb/s per client (median), "
             << keepingUp << " clients within 90% of the median\n";
   if (!httpMode) {
@@ -442,6 +554,7 @@ int main(int argc, char** argv) {
             << ",\"audioOnly\":" << (o.audioOnly ? "true" : "false")
             << ",\"serverCpuPercent\":" << cpu << ",\"serverCpuPer100\":" << cpu / o.clients * 100.0
             << ",\"serverRssMiB\":" << p1.rssMiB << ",\"loadgenCpuPercent\":" << selfCpu
+            << ",\"serverThreads\":" << threadJson.str() << ",\"watchCpuPercent\":" << watchCpu
             << ",\"keepingUp\":" << keepingUp
             << ",\"kbpsMedian\":" << medianBytes / wall * 8.0 / 1000.0 << ",\"gaps\":" << gaps
             << ",\"clientsWithGaps\":" << withGaps << ",\"lagP99MedianMs\":" << lagMedian

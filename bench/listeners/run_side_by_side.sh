@@ -5,7 +5,18 @@
 #
 #   bench/listeners/run_side_by_side.sh [N=2000] [SECONDS=60] [BATCH_MS=0] [BUILD=build]
 #
-# AUDIO_ONLY=1 subscribes the WebSocket listeners to audio alone (no
+# icecast2's Ogg pages are as long as one WebSocket batch (BATCH_MS, or 100 ms
+# when it is 0; PAGE_MS=... sets them apart), so both servers make the same
+# number of writes per listener.
+# LOADGEN_CPU=C runs the load generator on CPU C only, in both phases: on two
+# cores its 2,000 sockets otherwise share a core (and its caches) with the
+# server's own work, which taxes a server that has an engine to run (Auralis)
+# and not one that sleeps between pages (icecast2); real listeners are elsewhere.
+# AURALIS_SERVER_CPUS=C (server.cpus) keeps Auralis's network threads on CPU C
+# and its engine on the others; ICECAST_CPU=C runs icecast2 on CPU C only (give
+# both servers' senders the same place beside a pinned load generator).
+# ROUNDS=K repeats the pair K times (fresh idle figures each round) and prints
+# the median ratio. AUDIO_ONLY=1 subscribes the WebSocket listeners to audio alone (no
 # generation_update or status text), which is what an Icecast listener gets.
 #
 # The two loads run one after the other against the same running processes (so
@@ -20,6 +31,10 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${4:-$ROOT/build}
 AURALIS=${BENCH_AURALIS_BIN:-$BUILD/src/app/auralis}
 LISTENERS=$BUILD/bench/listeners
+PIN=()
+[ -n "${LOADGEN_CPU:-}" ] && PIN=(taskset -c "$LOADGEN_CPU")
+ICE_PIN=()
+[ -n "${ICECAST_CPU:-}" ] && ICE_PIN=(taskset -c "$ICECAST_CPU")
 for f in "$AURALIS" "$LISTENERS"; do
   [ -x "$f" ] || { echo "missing $f (build the auralis and listeners targets)" >&2; exit 1; }
 done
@@ -61,18 +76,29 @@ XML
 chmod 644 "$TMP/icecast.xml"
 if [ "$(id -u)" -eq 0 ]; then
   # icecast2 refuses to run as root; the raised descriptor limit is inherited.
-  setpriv --reuid=nobody --regid=nogroup --clear-groups icecast2 -c "$TMP/icecast.xml" \
+  setpriv --reuid=nobody --regid=nogroup --clear-groups "${ICE_PIN[@]}" icecast2 -c "$TMP/icecast.xml" \
     >"$TMP/icecast.out" 2>&1 &
 else
-  icecast2 -c "$TMP/icecast.xml" >"$TMP/icecast.out" 2>&1 &
+  "${ICE_PIN[@]}" icecast2 -c "$TMP/icecast.xml" >"$TMP/icecast.out" 2>&1 &
 fi
 ICE_PID=$!
 PIDS+=("$ICE_PID")
 
+# Like for like: icecast2 sends a listener one Ogg page at a time, so its pages
+# carry as much audio as one batched WebSocket message: batchMs in whole 20 ms
+# Opus frames, at most the server's 8-frame send queue (docs/protocol.md,
+# "Batched audio"); PAGE_MS overrides.
+if [ "$BATCH_MS" -gt 0 ]; then
+  EFFECTIVE=$(( (BATCH_MS + 10) / 20 )); [ "$EFFECTIVE" -lt 1 ] && EFFECTIVE=1; [ "$EFFECTIVE" -gt 8 ] && EFFECTIVE=8
+  PAGE_MS=${PAGE_MS:-$(( EFFECTIVE * 20 ))}
+else
+  PAGE_MS=${PAGE_MS:-100}
+fi
 cat >"$TMP/auralis.toml" <<TOML
 [icecast]
 url = "http://127.0.0.1:$ICE_PORT/auralis.opus"
 password = "$PASSWORD"
+page_ms = $PAGE_MS
 TOML
 "$AURALIS" --config "$TMP/auralis.toml" serve --port "$WEB_PORT" --data-dir "$TMP/data" \
   --max-clients $((N + 100)) >"$TMP/auralis.out" 2>"$TMP/auralis.err" &
@@ -86,6 +112,9 @@ for _ in $(seq 1 120); do
 done
 [ "$(metric auralis_icecast_connected)" = "1" ] || { echo "the Icecast source did not connect" >&2; tail "$TMP/auralis.err" >&2; exit 1; }
 
+echo "== load generator: $([ -n "${LOADGEN_CPU:-}" ] && echo "pinned to CPU $LOADGEN_CPU" || echo "on any CPU");" \
+  "icecast2: $([ -n "${ICECAST_CPU:-}" ] && echo "pinned to CPU $ICECAST_CPU" || echo "on any CPU");" \
+  "Auralis's network threads (server.cpus): ${AURALIS_SERVER_CPUS:-any CPU}"
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 # CPU with no listener at all: the engine, the ensemble, the encoder and the
 # Icecast source cost this whatever the audience; the comparison is per listener
@@ -95,42 +124,71 @@ idle_cpu() {
 import os, sys, time
 pid, secs = sys.argv[1], float(sys.argv[2])
 def cpu():
-    f = open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()
-    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+    # The scheduler's exact run time of every thread (schedstat, ns), not
+    # /proc/PID/stat's 4 ms ticks.
+    total = 0
+    for t in os.listdir("/proc/%s/task" % pid):
+        try:
+            total += int(open("/proc/%s/task/%s/schedstat" % (pid, t)).read().split()[0])
+        except OSError:
+            pass
+    return total / 1e9
 c0, t0 = cpu(), time.monotonic()
 time.sleep(secs)
 print("%.3f" % ((cpu() - c0) / (time.monotonic() - t0) * 100))
 PY
 }
-AUR_IDLE=$(idle_cpu "$AUR_PID" 10)
-ICE_IDLE=$(idle_cpu "$ICE_PID" 10)
-echo "== idle (no listeners): auralis $AUR_IDLE %, icecast2 $ICE_IDLE % of one core"
-echo "== Auralis: $N WebSocket Opus listeners, ${SECONDS_RUN}s, batchMs $BATCH_MS${AUDIO_ONLY:+, audio only}"
-"$LISTENERS" --port "$WEB_PORT" --clients "$N" --seconds "$SECONDS_RUN" --batch-ms "$BATCH_MS" \
-  ${AUDIO_ONLY:+--audio-only} --pid "$AUR_PID" | tee "$TMP/auralis.result"
-sleep 3
-# Auralis's idle figure moves with the machine's load (its engine, ensemble and
-# side-chains wake hundreds of times a second), and the per-listener figure
-# subtracts it: measure it again now that the listeners are gone and use the mean.
-AUR_IDLE2=$(idle_cpu "$AUR_PID" 10)
-AUR_IDLE=$(python3 -c "print('%.3f' % ((float('$AUR_IDLE') + float('$AUR_IDLE2')) / 2))")
-echo "== idle again (listeners gone): auralis $AUR_IDLE2 %; mean $AUR_IDLE %"
-echo "== icecast2: $N HTTP listeners of the same Ogg/Opus stream, ${SECONDS_RUN}s"
-"$LISTENERS" --http "http://127.0.0.1:$ICE_PORT/auralis.opus" --clients "$N" \
-  --seconds "$SECONDS_RUN" --pid "$ICE_PID" | tee "$TMP/icecast.result"
+ROUNDS=${ROUNDS:-1}
+for round in $(seq 1 "$ROUNDS"); do
+  [ "$ROUNDS" -gt 1 ] && echo "== round $round of $ROUNDS"
+  AUR_IDLE=$(idle_cpu "$AUR_PID" 10)
+  ICE_IDLE=$(idle_cpu "$ICE_PID" 10)
+  echo "== idle (no listeners): auralis $AUR_IDLE %, icecast2 $ICE_IDLE % of one core"
+  echo "== Auralis: $N WebSocket Opus listeners, ${SECONDS_RUN}s, batchMs $BATCH_MS${AUDIO_ONLY:+, audio only}"
+  "${PIN[@]}" "$LISTENERS" --port "$WEB_PORT" --clients "$N" --seconds "$SECONDS_RUN" --batch-ms "$BATCH_MS" \
+    ${AUDIO_ONLY:+--audio-only} --pid "$AUR_PID" | tee "$TMP/auralis.result.$round"
+  sleep 3
+  # Auralis's idle figure moves with the machine's load (its engine, ensemble and
+  # side-chains wake hundreds of times a second), and the per-listener figure
+  # subtracts it: measure it again now that the listeners are gone and use the mean.
+  AUR_IDLE2=$(idle_cpu "$AUR_PID" 10)
+  AUR_IDLE=$(python3 -c "print('%.3f' % ((float('$AUR_IDLE') + float('$AUR_IDLE2')) / 2))")
+  echo "== idle again (listeners gone): auralis $AUR_IDLE2 %; mean $AUR_IDLE %"
+  echo "$AUR_IDLE $ICE_IDLE" >"$TMP/idle.$round"
+  echo "== icecast2: $N HTTP listeners of the same Ogg/Opus stream (${PAGE_MS} ms pages), ${SECONDS_RUN}s"
+  # Auralis keeps running (it feeds icecast2): its CPU over the same window shows
+  # what a machine busy with listeners costs a process that has nothing to do with them.
+  "${PIN[@]}" "$LISTENERS" --http "http://127.0.0.1:$ICE_PORT/auralis.opus" --clients "$N" \
+    --seconds "$SECONDS_RUN" --pid "$ICE_PID" --watch-pid "$AUR_PID" | tee "$TMP/icecast.result.$round"
+  sleep 3
+done
 
-python3 - "$TMP/auralis.result" "$TMP/icecast.result" "$AUR_IDLE" "$ICE_IDLE" <<'PY'
-import json, sys
-a = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
-i = json.loads(open(sys.argv[2]).read().strip().splitlines()[-1])
-a_idle, i_idle = float(sys.argv[3]), float(sys.argv[4])
+python3 - "$TMP" "$ROUNDS" <<'PY'
+import json, statistics, sys
+tmp, rounds = sys.argv[1], int(sys.argv[2])
+last = lambda f: json.loads(open(f).read().strip().splitlines()[-1])
 def per100(r, idle):
     return (r["serverCpuPercent"] - idle) / r["clients"] * 100
-pa, pi = per100(a, a_idle), per100(i, i_idle)
+ratios, netRatios = [], []
 print("== side by side: CPU above idle, % of one core per 100 listeners")
-print("   auralis  %.3f  (total %.1f %%, %d keeping up, gaps %d, skips %d, deadline misses %d)"
-      % (pa, a["serverCpuPercent"], a["keepingUp"], a["gaps"], a["skips"], a["deadlineMisses"]))
-print("   icecast2 %.3f  (total %.1f %%, %d keeping up)" % (pi, i["serverCpuPercent"], i["keepingUp"]))
-if pi > 0:
-    print("   ratio auralis/icecast2 = %.2f" % (pa / pi))
+for k in range(1, rounds + 1):
+    a, i = last(f"{tmp}/auralis.result.{k}"), last(f"{tmp}/icecast.result.{k}")
+    a_idle, i_idle = map(float, open(f"{tmp}/idle.{k}").read().split())
+    pa, pi = per100(a, a_idle), per100(i, i_idle)
+    net = a.get("serverThreads", {}).get("au-net", 0.0) / a["clients"] * 100
+    print("   round %d: auralis %.3f (total %.1f %%, idle %.1f %%; its au-net threads alone %.3f), "
+          "icecast2 %.3f (total %.1f %%)" % (k, pa, a["serverCpuPercent"], a_idle, net, pi,
+                                            i["serverCpuPercent"]))
+    print("            auralis: %d keeping up, gaps %d, skips %d, deadline misses %d; icecast2: %d keeping up; "
+          "auralis while icecast2 served its listeners: %.1f %%"
+          % (a["keepingUp"], a["gaps"], a["skips"], a["deadlineMisses"], i["keepingUp"],
+             i.get("watchCpuPercent", -1)))
+    if pi > 0:
+        ratios.append(pa / pi)
+        netRatios.append(net / pi)
+        print("            ratio auralis/icecast2 = %.2f (au-net alone %.2f)" % (pa / pi, net / pi))
+if len(ratios) > 1:
+    print("== median ratio over %d rounds: %.2f (range %.2f-%.2f); au-net threads alone %.2f"
+          % (len(ratios), statistics.median(ratios), min(ratios), max(ratios),
+             statistics.median(netRatios)))
 PY
