@@ -159,7 +159,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // Delivery (ws_session.cpp, "audio delivery" section).
   /// Strand, after audio_ is (re)created: `batchMs` > 0 opts this listener into
   /// one binary message per ~batchMs of audio (concatenated AUR1 frames).
-  void setAudioBatch(int batchMs);
+  /// Batches the audio stream; returns the batch in force in ms (whole frames,
+  /// at most the send queue), 0 for one frame per message.
+  int setAudioBatch(int batchMs);
   void pumpAudio();
   void sendJson(const nlohmann::json& j);
   void enqueue(Outgoing out);

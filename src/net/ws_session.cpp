@@ -289,11 +289,9 @@ void WsSession::subscribe(const control::SubscribeRequest& r, const nlohmann::js
                      : *r.audio == control::AudioChoice::Opus ? "opus"
                                                               : "pcm16";
     reply["resume"] = resume;
-    setAudioBatch(r.batchMs.value_or(0));
-    reply["batchMs"] = r.batchMs.value_or(0);
+    reply["batchMs"] = setAudioBatch(r.batchMs.value_or(0));
   } else if (r.batchMs) {
-    setAudioBatch(*r.batchMs);  // changes the current stream's batching
-    reply["batchMs"] = *r.batchMs;
+    reply["batchMs"] = setAudioBatch(*r.batchMs);  // changes the current stream's batching
   }
   if (r.telemetry) reply["telemetry"] = *r.telemetry;
   if (!reqId.is_null()) reply["reqId"] = reqId;
@@ -422,16 +420,19 @@ void WsSession::finish() {
 // because the client stopped reading, i.e. a client about to be skipped and
 // closed anyway.
 
-void WsSession::setAudioBatch(int batchMs) {
+int WsSession::setAudioBatch(int batchMs) {
   batchFrames_ = 1;
-  if (!audio_) return;
+  if (!audio_) return batchMs;  // nothing to batch: the asked value stands for the next stream
   const double frameMs = server_.hooks.broadcaster->frameSeconds(audio_->codec()) * 1000.0;
+  int inForce = 0;
   if (batchMs > 0 && frameMs > 0) {
     const auto frames = static_cast<std::size_t>(std::lround(batchMs / frameMs));
     batchFrames_ = std::clamp<std::size_t>(frames, 1, server_.config.audioQueueFrames);
+    inForce = static_cast<int>(std::lround(static_cast<double>(batchFrames_) * frameMs));
   }
   audio_->setWakeEvery(static_cast<int>(batchFrames_));
   joinFanOut();
+  return inForce;
 }
 
 // The fan-out (ws_fanout.hpp). A session that is caught up, with nothing

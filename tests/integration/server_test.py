@@ -677,6 +677,12 @@ class Stream(ServerCase):
                     messages.append(walk(raw))
                 else:
                     self.seen.append(json.loads(raw))
+            # The reply gives the batch in force: whole 20 ms frames, at most the
+            # 8-frame send queue.
+            sub = await self.ask(ws, {"type": "subscribe", "batchMs": 1000}, "subscribed")
+            self.assertEqual(sub["batchMs"], 160)
+            sub = await self.ask(ws, {"type": "subscribe", "batchMs": 110}, "subscribed")
+            self.assertEqual(sub["batchMs"], 120)
             # Back to one frame per message on the same stream.
             sub = await self.ask(ws, {"type": "subscribe", "batchMs": 0}, "subscribed")
             self.assertEqual(sub["batchMs"], 0)
