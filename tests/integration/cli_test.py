@@ -21,6 +21,18 @@ def run(*args, env=None, timeout=120):
                           env={**os.environ, **(env or {})})
 
 
+def read_banner(p, seconds=20):
+    """What `serve` printed up to its "playing:" line (or until it stopped)."""
+    out = ""
+    deadline = time.time() + seconds
+    while time.time() < deadline and "playing:" not in out:
+        line = p.stdout.readline()
+        if not line:
+            break
+        out += line
+    return out
+
+
 class Cli(unittest.TestCase):
     def test_version(self):
         r = run("--version")
@@ -136,13 +148,7 @@ class Serve(unittest.TestCase):
             p = subprocess.Popen([BIN, "serve", "--data-dir", d, "--port", "0", "--backend", "jack"],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
             try:
-                out = ""
-                deadline = time.time() + 20
-                while time.time() < deadline and "playing:" not in out:
-                    line = p.stdout.readline()
-                    if not line:
-                        break
-                    out += line
+                out = read_banner(p)
                 self.assertIn("clock backend", out)
                 p.send_signal(signal.SIGINT)
                 self.assertEqual(p.wait(timeout=10), 0)
@@ -172,13 +178,7 @@ class Serve(unittest.TestCase):
             p = subprocess.Popen([BIN, "serve", "--data-dir", d, "--port", "0"],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
             try:
-                out = ""
-                deadline = time.time() + 20
-                while time.time() < deadline and "playing:" not in out:
-                    line = p.stdout.readline()
-                    if not line:
-                        break
-                    out += line
+                out = read_banner(p)
                 self.assertRegex(out, r"listener fan-out: (io_uring|send\(\) per listener \(.+\))")
                 threads = {}
                 for tid in os.listdir("/proc/%d/task" % p.pid):
