@@ -361,7 +361,8 @@ int runServe(const Config& config, const ServeOptions& options) {
             << midiIn->describe() << "\n"
             << "listener fan-out: "
             << (server.fanOutUsesIoUring()
-                    ? std::string("io_uring, one submission per 64 listeners")
+                    ? "io_uring, one submission per " + std::to_string(net::SocketBatch::kChunk) +
+                          " listeners"
                     : "send() per listener (" + server.fanOutFallbackReason() + ")")
             << "\n"
             << "stop with Ctrl-C (SIGINT) or SIGTERM\n"

@@ -18,7 +18,6 @@ std::string errnoText(const char* what, int err) {
 
 struct SocketBatch::Ring {
   io_uring ring{};
-  unsigned fixedCapacity = 0;
   ~Ring() { io_uring_queue_exit(&ring); }
 };
 
@@ -51,7 +50,6 @@ SocketBatch::SocketBatch(Backend backend, std::size_t maxRegistered) {
   }
   if (capacity > 0 &&
       io_uring_register_files_sparse(&ring->ring, static_cast<unsigned>(capacity)) == 0) {
-    ring->fixedCapacity = static_cast<unsigned>(capacity);
     freeFixed_.reserve(capacity);
     // Handed out from the back: lowest indices first.
     for (std::size_t i = capacity; i > 0; --i) freeFixed_.push_back(static_cast<int>(i - 1));

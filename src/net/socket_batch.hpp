@@ -31,7 +31,6 @@ class SocketBatch {
  public:
   enum class Backend : std::uint8_t {
     Auto,      // io_uring where the kernel allows it, else send()
-    IoUring,   // io_uring or nothing (fails if unavailable: for tests)
     Syscalls,  // one send() per socket
   };
 
@@ -47,7 +46,7 @@ class SocketBatch {
     int fixed = -1;
   };
 
-  /// Sets up the ring (Auto, IoUring). `maxRegistered` bounds the fixed-file
+  /// Sets up the ring (Auto). `maxRegistered` bounds the fixed-file
   /// table (also capped by RLIMIT_NOFILE); sockets past it are sent by descriptor.
   explicit SocketBatch(Backend backend, std::size_t maxRegistered = 65536);
   ~SocketBatch();

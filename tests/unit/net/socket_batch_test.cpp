@@ -49,15 +49,15 @@ struct Pair {
 // The io_uring cases run only where the kernel lets this process use io_uring;
 // elsewhere they say why and check the send() backend instead.
 SocketBatch::Backend ioUringOrSkip() {
-  SocketBatch probe(SocketBatch::Backend::IoUring);
-  if (probe.usesIoUring()) return SocketBatch::Backend::IoUring;
+  SocketBatch probe(SocketBatch::Backend::Auto);
+  if (probe.usesIoUring()) return SocketBatch::Backend::Auto;  // Auto is io_uring here
   MESSAGE("io_uring unavailable here (" << probe.fallbackReason() << "); checking send() only");
   return SocketBatch::Backend::Syscalls;
 }
 
 void checkBackend(SocketBatch::Backend backend) {
   SocketBatch batch(backend, 4);
-  CHECK(batch.usesIoUring() == (backend == SocketBatch::Backend::IoUring));
+  CHECK(batch.usesIoUring() == (backend == SocketBatch::Backend::Auto));
 
   SUBCASE("one buffer reaches every socket whole, past one submission's worth") {
     std::vector<std::unique_ptr<Pair>> pairs;
