@@ -10,12 +10,14 @@ import re
 import select
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
 import uuid
 
-BIN = os.environ.get("TEST_AURALIS_BIN", "build/src/app/auralis")
+from fault_support import Server
+
 LIMIT = 4 * 1024 * 1024  # uploads.max_bytes for these tests
 
 
@@ -27,33 +29,22 @@ class Uploads(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
         self.data = os.path.join(self.tmp.name, "data")
-        self.log = open(os.path.join(self.tmp.name, "server.log"), "w")
-        env = {**os.environ, "AURALIS_UPLOADS_MAX_BYTES": str(LIMIT)}
-        self.proc = subprocess.Popen(
-            [BIN, "serve", "--port", "0", "--data-dir", self.data, "--backend", "clock"],
-            stdout=subprocess.PIPE, stderr=self.log, text=True, env=env)
-        self.port = None
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            m = re.search(r"listening: http://127\.0\.0\.1:(\d+)/", line)
-            if m:
-                self.port = int(m.group(1))
-            if line.startswith("playing:"):
-                break
-        if self.port is None:
-            self.tearDown()
-            self.fail("server did not start")
+        # Its own OSC port, Art-Net port, event ring and socket: tests run in parallel.
+        self.server = Server(self.data, env={"AURALIS_UPLOADS_MAX_BYTES": str(LIMIT)})
+        self.port = self.server.port
 
     def tearDown(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-        self.proc.stdout.close()
-        self.log.close()
+        # A server that died mid-test (a sanitizer's abort, a crash) is the failure
+        # to report, whatever the test's own assertion said; its log says why.
+        died = self.server.proc.poll()
+        log = self.server.stderr()
+        self.server.kill()
         self.tmp.cleanup()
+        if died is not None:
+            self.fail("the server exited (%s) during the test:\n%s" % (died, log[-4000:]))
+        result = self._outcome.result
+        if any(test is self for test, _ in result.failures + result.errors):
+            sys.stderr.write("--- server log (last 4000 characters) ---\n%s\n" % log[-4000:])
 
     # -- helpers ---------------------------------------------------------
     def path(self, name):
