@@ -12,12 +12,13 @@
 //
 // Thread rules: feed()/accept() from any thread (RtMidi's input thread, the
 // network's io threads): they parse nothing heavier than a few bytes and push
-// into a bounded queue (full: dropped and counted). One worker thread
-// ("au-midi-in") drains it every 2 ms and does everything else. features() on
+// into a bounded queue (full: dropped and counted) and wake the worker thread
+// ("au-midi-in"), which sleeps until then and does everything else. features() on
 // any thread (a mutex held for a copy). Never the audio thread.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -98,6 +99,8 @@ class MidiInput {
   std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> malformed_{0};
   std::atomic<bool> stop_{false};
+  // Bumped after every push (and by stop()); the worker waits for it to change.
+  std::atomic<std::uint32_t> pushes_{0};
   std::thread thread_;
 };
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 
 namespace auralis::engine::instruments {
 
@@ -78,6 +79,7 @@ void GeneralMidiInstrument::prepare(const RenderSpec& spec) {
   events_ = std::make_unique<SpscRing<Event>>(1024);
   audio_ = std::make_unique<SpscRing<Frame>>(
       static_cast<std::size_t>(kLookaheadFrames + kChunkFrames + spec.maxBlockFrames));
+  quiet_.store(true, std::memory_order_release);  // nothing rendered yet: nothing to pop
   running_.store(true, std::memory_order_release);
   worker_ = std::thread([this] {
     core::nameThisThread("au-gm-render");
@@ -115,7 +117,7 @@ void GeneralMidiInstrument::reset() noexcept {
 }
 
 void GeneralMidiInstrument::render(float* left, float* right, int frames) noexcept {
-  if (!audio_) return;
+  if (!audio_ || quiet_.load(std::memory_order_acquire)) return;
   Frame f{};
   for (int i = 0; i < frames; ++i) {
     if (!audio_->tryPop(f)) {
@@ -134,60 +136,91 @@ int GeneralMidiInstrument::activeVoices() const noexcept {
 void GeneralMidiInstrument::workerLoop() {
   Fluid& fl = *fluid_;
   std::array<float, kChunkFrames> l{}, r{};
-  Event e;
+  constexpr auto kRefillAt = static_cast<std::size_t>(kLookaheadFrames - kChunkFrames);
+  int quietFrames = 0;  // rendered in a row with no voice and below kQuietLevel
+  bool waking = false;  // an event came while quiet: refilling the lookahead
   while (running_.load(std::memory_order_acquire)) {
-    // 1. Apply every pending event.
-    while (events_->tryPop(e)) {
-      if (fl.synth == nullptr) continue;
-      switch (e.type) {
-        case Event::kOn: {
-          const int ch = fl.channelFor(e.program);
-          fluid_synth_noteon(fl.synth, ch, e.pitch, e.velocity);
-          for (auto& h : fl.held)
-            if (!h.on) {
-              h = {e.noteId, ch, e.pitch, true};
-              break;
-            }
-          break;
-        }
-        case Event::kOff:
-          for (auto& h : fl.held)
-            if (h.on && h.id == e.noteId) {
-              fluid_synth_noteoff(fl.synth, h.channel, h.pitch);
-              h.on = false;
-            }
-          break;
-        case Event::kAllOff:
-          for (auto& h : fl.held) h.on = false;
-          fluid_synth_all_notes_off(fl.synth, -1);
-          break;
-        case Event::kReset:
-          for (auto& h : fl.held) h.on = false;
-          fluid_synth_all_sounds_off(fl.synth, -1);
-          break;
-      }
+    const bool anyEvent = applyEvents();
+    const bool quiet = quiet_.load(std::memory_order_relaxed);  // only this thread writes it
+    if (quiet && !anyEvent && !waking) {
+      std::this_thread::sleep_for(kQuietPoll);
+      continue;
     }
-    // 2. Render ahead while the audio ring is short of the lookahead.
+    waking = quiet;
+    // Render ahead while the audio ring is short of the lookahead. Waking from
+    // quiet, the whole lookahead is there before the audio thread reads again.
     const std::size_t held = audio_->sizeApprox();
-    constexpr auto kRefillAt = static_cast<std::size_t>(kLookaheadFrames - kChunkFrames);
     if (held <= kRefillAt) {
       l.fill(0.0F);
       r.fill(0.0F);
+      int voices = 0;
       if (fl.synth != nullptr) {
         fluid_synth_write_float(fl.synth, kChunkFrames, l.data(), 0, 1, r.data(), 0, 1);
-        voices_.store(fluid_synth_get_active_voice_count(fl.synth), std::memory_order_relaxed);
+        voices = fluid_synth_get_active_voice_count(fl.synth);
+        voices_.store(voices, std::memory_order_relaxed);
       }
-      for (int i = 0; i < kChunkFrames; ++i)
-        audio_->tryPush(Frame{l[static_cast<std::size_t>(i)], r[static_cast<std::size_t>(i)]});
+      float peak = 0.0F;
+      for (int i = 0; i < kChunkFrames; ++i) {
+        const auto k = static_cast<std::size_t>(i);
+        peak = std::max({peak, std::abs(l[k]), std::abs(r[k])});
+        audio_->tryPush(Frame{l[k], r[k]});
+      }
+      quietFrames = voices == 0 && peak < kQuietLevel ? quietFrames + kChunkFrames : 0;
       continue;
     }
-    // 3. Sleep until playback can have eaten into the lookahead by a chunk: a
+    if (quiet) {
+      quietFrames = 0;
+      quiet_.store(false, std::memory_order_release);
+    } else if (quietFrames >= kQuietFrames) {
+      // What is left in the ring is below -90 dBFS: leaving it unplayed is inaudible.
+      quiet_.store(true, std::memory_order_release);
+      continue;
+    }
+    // Sleep until playback can have eaten into the lookahead by a chunk: a
     // fixed short poll cost thousands of wake-ups a second for nothing.
     const double framesAbove = static_cast<double>(held - kRefillAt);
     const auto wait =
         std::chrono::microseconds(static_cast<std::int64_t>(framesAbove * 1e6 / rate_));
     std::this_thread::sleep_for(std::max(wait, std::chrono::microseconds(200)));
   }
+}
+
+bool GeneralMidiInstrument::applyEvents() {
+  Fluid& fl = *fluid_;
+  Event e;
+  bool any = false;
+  while (events_->tryPop(e)) {
+    any = true;
+    if (fl.synth == nullptr) continue;
+    switch (e.type) {
+      case Event::kOn: {
+        const int ch = fl.channelFor(e.program);
+        fluid_synth_noteon(fl.synth, ch, e.pitch, e.velocity);
+        for (auto& h : fl.held)
+          if (!h.on) {
+            h = {e.noteId, ch, e.pitch, true};
+            break;
+          }
+        break;
+      }
+      case Event::kOff:
+        for (auto& h : fl.held)
+          if (h.on && h.id == e.noteId) {
+            fluid_synth_noteoff(fl.synth, h.channel, h.pitch);
+            h.on = false;
+          }
+        break;
+      case Event::kAllOff:
+        for (auto& h : fl.held) h.on = false;
+        fluid_synth_all_notes_off(fl.synth, -1);
+        break;
+      case Event::kReset:
+        for (auto& h : fl.held) h.on = false;
+        fluid_synth_all_sounds_off(fl.synth, -1);
+        break;
+    }
+  }
+  return any;
 }
 
 }  // namespace auralis::engine::instruments

@@ -201,3 +201,57 @@ TEST_CASE("instruments: General MIDI renders through the worker without audio-th
   CHECK(rms(all, 0, all.size()) > 1e-3);
   CHECK(std::all_of(all.begin(), all.end(), [](float v) { return std::isfinite(v); }));
 }
+
+TEST_CASE("instruments: an idle General MIDI instrument goes quiet and wakes for the next note") {
+  instruments::GeneralMidiInstrument gm;
+  gm.prepare(RenderSpec{48000.0, 256});
+  if (!gm.loaded()) {
+    MESSAGE("FluidR3_GM.sf2 not installed; skipping");
+    return;
+  }
+  // Paced at about real time, as the audio thread would call it.
+  auto blocks = [&gm](int n, std::vector<float>& out) {
+    for (int b = 0; b < n; ++b) {
+      const Rendered r = renderBlocks(gm, 1, 256);
+      out.insert(out.end(), r.left.begin(), r.left.end());
+      std::this_thread::sleep_for(std::chrono::microseconds(5333));
+    }
+  };
+  // Never played: nothing rendered, nothing popped, no shortfall counted.
+  std::vector<float> before;
+  blocks(40, before);
+  CHECK(gm.quiet());
+  CHECK(gm.underruns() == 0);
+  CHECK(std::all_of(before.begin(), before.end(), [](float v) { return v == 0.0F; }));
+
+  NoteStart n = note(3, 64);
+  n.program = 0;
+  gm.noteOn(n);
+  std::vector<float> played;
+  blocks(60, played);
+  CHECK_FALSE(gm.quiet());
+  // The note sounds within the lookahead and a quiet-poll of its start.
+  const std::size_t onset = static_cast<std::size_t>(
+      std::find_if(played.begin(), played.end(), [](float v) { return std::abs(v) > 1e-4F; }) -
+      played.begin());
+  CHECK(onset < 4 * 256);
+  CHECK(rms(played, 0, played.size()) > 1e-3);
+  const std::uint64_t underrunsWhilePlaying = gm.underruns();
+
+  // Released: once the reverb tail is below -90 dBFS for 100 ms it goes quiet again.
+  gm.noteOff(3);
+  std::vector<float> tail;
+  int quietAfter = -1;
+  for (int b = 0; b < 1200 && quietAfter < 0; ++b) {
+    blocks(1, tail);
+    if (gm.quiet()) quietAfter = b;
+  }
+  REQUIRE(quietAfter >= 0);
+  MESSAGE("quiet " << quietAfter * 256 / 48 << " ms after the note-off");
+  // What it played last, before stopping, was already inaudible: no click.
+  CHECK(std::abs(tail.back()) < instruments::GeneralMidiInstrument::kQuietLevel);
+  std::vector<float> after;
+  blocks(20, after);
+  CHECK(std::all_of(after.begin(), after.end(), [](float v) { return v == 0.0F; }));
+  CHECK(gm.underruns() - underrunsWhilePlaying <= 256);
+}
