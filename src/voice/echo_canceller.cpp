@@ -38,6 +38,22 @@ void EchoCanceller::process(const float* mic, const float* ref, float* out, floa
     micPower += mic[i] * mic[i];
     refPower += ref[i] * ref[i];
   }
+  if (micPower == 0.0F) {
+    // Digital silence (no input device, a muted channel): there is no echo to take out, and
+    // adapting towards a zero input would only unlearn the echo path, at 2 x taps
+    // multiply-adds a sample. The reference history still moves on, so the filter lines up
+    // with the music again on the first sample the input carries.
+    for (int i = 0; i < n; ++i) {
+      const float leaving = history_[static_cast<std::size_t>(pos_)];
+      power_ = std::max(power_ + ref[i] * ref[i] - leaving * leaving, 0.0F);
+      history_[static_cast<std::size_t>(pos_)] = ref[i];
+      history_[static_cast<std::size_t>(pos_ + taps_)] = ref[i];
+      pos_ = pos_ + 1 == taps_ ? 0 : pos_ + 1;
+    }
+    std::fill(out, out + n, 0.0F);
+    std::fill(echo, echo + n, 0.0F);
+    return;
+  }
   const float step = micPower > refPower ? 0.0F : mu_;
   for (int i = 0; i < n; ++i) {
     // The history is written twice (pos and pos + taps) so that the newest `taps` samples are
