@@ -8,7 +8,12 @@
 // `windowFrames()` after the attack began. The high-pass (1 kHz) keeps bass and
 // hum out of the energy; the floor (a slow average of the same energy, frozen
 // while a hit rings) lets the threshold follow the room and the player; the
-// refractory time stops one hit from firing twice.
+// refractory time stops one hit from firing twice, and a sound that stays above
+// the threshold after it (a held chord) does not fire again until the energy
+// has dipped below it once. Right after reset() a sound already there is
+// learnt as the background (up to floorSeconds), not taken for an onset: with
+// the floor at zero and frozen through each refractory time, steady noise from
+// the start had fired every 60 ms for good.
 //
 // Shape: prepare() on the control thread; reset()/process() noexcept,
 // allocation-free (audio thread).
@@ -40,6 +45,7 @@ class OnsetDetector {
     hpCoef_ = static_cast<float>(rc / (rc + 1.0 / sampleRate));
     floorCoef_ = static_cast<float>(1.0 - std::exp(-1.0 / (config.floorSeconds * sampleRate)));
     refractory_ = static_cast<std::int64_t>(config.refractorySeconds * sampleRate);
+    learnFrames_ = static_cast<std::int64_t>(config.floorSeconds * sampleRate);
     reset();
   }
 
@@ -52,6 +58,9 @@ class OnsetDetector {
     hpState_ = 0.0F;
     prevIn_ = 0.0F;
     sinceOnset_ = refractory_;
+    armed_ = true;
+    learning_ = learnFrames_;
+    learnt_ = 0;
   }
 
   /// Audio thread. Scans `frames` of mono input; returns the offset of the
@@ -67,11 +76,26 @@ class OnsetDetector {
       window_[static_cast<std::size_t>(pos_)] = e;
       pos_ = (pos_ + 1) % kWindow;
       const float fast = std::max(0.0F, sum_) / static_cast<float>(kWindow);
+      if (learning_ > 0) {
+        // Just reset: what is there now is the background until shown otherwise. A
+        // quiet window (a full one) ends this at once; a sound present from the start is learnt
+        // as the floor (a running mean) for floorSeconds instead of firing on it.
+        --learning_;
+        floor_ += (fast - floor_) / static_cast<float>(++learnt_);
+        if (learnt_ >= kWindow && fast < config_.absoluteFloor) learning_ = 0;
+        continue;
+      }
       ++sinceOnset_;
       const bool ringing = sinceOnset_ < refractory_;
-      if (!ringing && found < 0 && fast > config_.ratio * floor_ + config_.absoluteFloor) {
+      const bool above = fast > config_.ratio * floor_ + config_.absoluteFloor;
+      // Re-armed only once the energy has fallen below the threshold: a sound that
+      // stays loud past the refractory time is one onset, not one every 60 ms while
+      // the frozen floor never gets the chance to rise to it.
+      if (!ringing && !above) armed_ = true;
+      if (!ringing && armed_ && above && found < 0) {
         found = i;
         sinceOnset_ = 0;
+        armed_ = false;
       } else if (!ringing) {
         floor_ += floorCoef_ * (fast - floor_);
       }
@@ -100,6 +124,10 @@ class OnsetDetector {
   float floorCoef_ = 1e-4F;
   std::int64_t refractory_ = 2880;
   std::int64_t sinceOnset_ = 0;
+  bool armed_ = true;  // false from an onset until the energy falls below the threshold
+  std::int64_t learnFrames_ = 12000;
+  std::int64_t learning_ = 0;  // frames left of learning the background after reset()
+  std::int64_t learnt_ = 0;
   std::uint32_t blocks_ = 0;
 };
 

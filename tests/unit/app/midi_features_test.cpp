@@ -30,7 +30,7 @@ TEST_CASE("midi features: a C major line at 120 bpm gives key, tempo and a phras
   CHECK(next.phrase.size() == 1);
 }
 
-TEST_CASE("midi features: an A minor line is heard as minor; too few notes give no key") {
+TEST_CASE("midi features: an A minor line is heard as minor, too few notes give no key") {
   MidiFeatureTracker few;
   few.noteOn(0.0, 60, 90);
   few.noteOn(0.3, 64, 90);

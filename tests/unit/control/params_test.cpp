@@ -81,7 +81,7 @@ TEST_CASE("unknown names are refused with unknown_param and the field") {
   CHECK(fieldOf(json::parse(R"({"agents":{"bass":{"volume":0.5}}})")) == "agents.bass.volume");
 }
 
-TEST_CASE("a bad key name is refused; params must be an object") {
+TEST_CASE("a bad key name is refused, params must be an object") {
   CHECK(codeOf(json{{"key", "H major"}}) == "invalid_param");
   CHECK(fieldOf(json{{"key", "H major"}}) == "key");
   CHECK(codeOf(json{{"mode", "sideways"}}) == "invalid_param");
@@ -97,7 +97,7 @@ TEST_CASE("all or nothing: one bad field refuses the whole patch") {
   CHECK(r.error().field == "masterVolume");
 }
 
-TEST_CASE("applyPatch merges only named fields; mode overrides the key's mode") {
+TEST_CASE("applyPatch merges only named fields, mode overrides the key's mode") {
   auralis::control::ControlParams base;
   base.bpm = 120;
   auto r = parseControlParams(json::parse(R"({"key":"F#","mode":"dorian","intensity":0.9,

@@ -122,7 +122,7 @@ TEST_CASE("the master never exceeds the -1 dBFS ceiling even with every voice at
   CHECK(e.metrics().limiterGainReductionDb.load() > 3.0F);
 }
 
-TEST_CASE("a non-finite block becomes silence and is counted; audio recovers afterwards") {
+TEST_CASE("a non-finite block becomes silence and is counted, audio recovers afterwards") {
   Engine e;
   auto config = engine::testToneConfig(kRate, 256);
   config.instruments.emplace_back(music::Channel::Melody, music::InstrumentKind::Bell);
@@ -173,7 +173,7 @@ TEST_CASE("switching a channel off fades it instead of cutting it") {
   CHECK(std::fabs(out.left.back()) < 1e-4F);
 }
 
-TEST_CASE("taps copy the master block; a full tap drops and counts") {
+TEST_CASE("taps copy the master block, a full tap drops and counts") {
   Engine e;
   auto config = engine::testToneConfig(kRate, 128);
   config.tapCapacityBlocks = 4;

@@ -96,7 +96,8 @@ TEST_CASE("with responding off an onset is counted but nothing answers, until it
   CHECK(firstAbove(out, 1e-5F) >= 4800);
 }
 
-TEST_CASE("steady noise and a slow swell do not fire; a refractory time keeps one hit one onset") {
+TEST_CASE(
+    "steady noise and a slow swell do not fire, and a refractory time keeps one hit one onset") {
   auralis::dsp::OnsetDetector d;
   d.prepare(kRate);
   std::vector<float> x(48000);
@@ -112,10 +113,11 @@ TEST_CASE("steady noise and a slow swell do not fire; a refractory time keeps on
   for (std::size_t at = 0; at < x.size(); at += kBlock)
     if (d.process(x.data() + at, nullptr, kBlock) >= 0 && at > 14400) ++onsets;
   CHECK(onsets == 0);
-  // A hit that rings for 20 ms fires once.
+  // A hit that rings for 20 ms, after 10 ms of silence, fires once. (A sound already
+  // there at reset() is learnt as the background instead: see the next case.)
   std::vector<float> hit(4800, 0.0F);
   for (std::size_t i = 0; i < 960; ++i)
-    hit[i] = 0.8F * std::exp(-static_cast<float>(i) / 200.0F) * (i % 2 == 0 ? 1.0F : -1.0F);
+    hit[480 + i] = 0.8F * std::exp(-static_cast<float>(i) / 200.0F) * (i % 2 == 0 ? 1.0F : -1.0F);
   d.reset();
   onsets = 0;
   for (std::size_t at = 0; at < hit.size(); at += kBlock)
@@ -165,4 +167,46 @@ TEST_CASE("a pulled input source (a file played as if live) feeds the detector a
     e.inputTap().pop();
   }
   CHECK(static_cast<double>(inputPeak) == doctest::Approx(0.5));
+}
+
+TEST_CASE("a held sound fires once, not once per refractory time, and the next hit still fires") {
+  auralis::dsp::OnsetDetector d;
+  d.prepare(kRate);
+  // 50 ms of silence, then a 3 kHz tone held for 1 s at -12 dBFS, then silence and a click.
+  std::vector<float> x(96000, 0.0F);
+  for (std::size_t i = 2400; i < 50400; ++i)
+    x[i] = 0.25F * std::sin(2.0F * 3.14159265F * 3000.0F * static_cast<float>(i) / 48000.0F);
+  for (std::size_t i = 72000; i < 72096; ++i)
+    x[i] = 0.8F * std::exp(-static_cast<float>(i - 72000) / 30.0F);
+  std::vector<std::size_t> onsets;
+  for (std::size_t at = 0; at < x.size(); at += kBlock) {
+    const int o = d.process(x.data() + at, nullptr, kBlock);
+    if (o >= 0) onsets.push_back(at + static_cast<std::size_t>(o));
+  }
+  REQUIRE(onsets.size() == 2);
+  CHECK(onsets[0] >= 2400);
+  CHECK(onsets[0] < 2400 + 2 * kBlock);  // the tone's attack
+  CHECK(onsets[1] >= 72000);
+  CHECK(onsets[1] < 72000 + 2 * kBlock);  // the click
+}
+
+TEST_CASE("noise already there at reset is learnt as the background, and a hit over it fires") {
+  auralis::dsp::OnsetDetector d;
+  d.prepare(kRate);
+  std::vector<float> x(48000);
+  std::uint32_t seed = 11;
+  for (auto& v : x) {
+    seed = seed * 1664525U + 1013904223U;
+    v = 0.02F * (static_cast<float>(seed >> 8) / 16777216.0F - 0.5F);
+  }
+  for (std::size_t i = 0; i < 480; ++i)
+    x[24000 + i] += 0.8F * std::exp(-static_cast<float>(i) / 100.0F) * (i % 2 == 0 ? 1.0F : -1.0F);
+  std::vector<std::size_t> onsets;
+  for (std::size_t at = 0; at < x.size(); at += kBlock) {
+    const int o = d.process(x.data() + at, nullptr, kBlock);
+    if (o >= 0) onsets.push_back(at + static_cast<std::size_t>(o));
+  }
+  REQUIRE(onsets.size() == 1);
+  CHECK(onsets[0] >= 24000);
+  CHECK(onsets[0] < 24000 + 2 * kBlock);
 }

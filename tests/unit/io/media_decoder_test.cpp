@@ -59,7 +59,7 @@ TEST_CASE("media decoder: a WAV made by sox has its rate, channels, length and s
         doctest::Approx(0.5 / std::sqrt(2.0)).epsilon(0.02));
 }
 
-TEST_CASE("media decoder: a video's audio track counts; a silent video is no_audio") {
+TEST_CASE("media decoder: a video's audio track counts, a silent video is no_audio") {
   TempDir dir;
   const auto withAudio = dir.file("with.mkv");
   const auto without = dir.file("without.mkv");

@@ -42,7 +42,7 @@ Result<io::OfflineRenderStats> renderNotes(const std::string& path, int block, s
 
 }  // namespace
 
-TEST_CASE("offline render: same settings give bit-identical files; different notes differ") {
+TEST_CASE("offline render: same settings give bit-identical files, different notes differ") {
   const auto a = tempPath("a.wav"), b = tempPath("b.wav"), c = tempPath("c.wav");
   REQUIRE(renderNotes(a, 256, 60).ok());
   REQUIRE(renderNotes(b, 256, 60).ok());

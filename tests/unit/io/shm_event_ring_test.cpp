@@ -98,7 +98,7 @@ TEST_CASE("shm ring: a lapped reader knows, and counts exactly what it missed") 
   CHECK(last == 99);
 }
 
-TEST_CASE("shm ring: a live writer's segment is not taken over; bad names are refused") {
+TEST_CASE("shm ring: a live writer's segment is not taken over, bad names are refused") {
   const auto name = uniqueName("busy");
   auto w = ShmEventWriter::create(name, 64, 48000.0);
   REQUIRE(w.ok());

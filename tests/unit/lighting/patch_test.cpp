@@ -5,7 +5,7 @@
 using namespace auralis::lighting;
 using nlohmann::json;
 
-TEST_CASE("a fixture profile lists its channel roles; unknown roles are refused by name") {
+TEST_CASE("a fixture profile lists its channel roles, unknown roles are refused by name") {
   auto p =
       parseFixtureProfile(json{{"name", "par"}, {"channels", {"dimmer", "red", "green", "blue"}}});
   REQUIRE(p);

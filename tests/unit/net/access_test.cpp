@@ -53,7 +53,7 @@ TEST_CASE("access: writes need the control token, reads stay open by default") {
   CHECK_FALSE(p.checkHttp(request("HEAD", "/index.html")));
 }
 
-TEST_CASE("access: protected listening takes either token; /health stays open") {
+TEST_CASE("access: protected listening takes either token, /health stays open") {
   const AccessPolicy p({"ctl", "lst", false, {}});
   CHECK(p.listeningProtected());
   CHECK(p.checkHttp(request("GET", "/api/v1/status")));

@@ -219,7 +219,7 @@ TEST_CASE("over the client limit the upgrade gets HTTP 503, HTTP endpoints answe
   CHECK(json::parse(out.body())["status"] == "ok");
 }
 
-TEST_CASE("client_report feeds the aggregates; pong carries the sample clock; rooms are counted") {
+TEST_CASE("client_report feeds the aggregates, pong carries the sample clock, rooms are counted") {
   Harness h;
   const auto& stats = h.server->clientReports();
   {

@@ -74,7 +74,7 @@ TEST_CASE("upload spool: streams to a temporary file and hashes on the way") {
   CHECK(readAll(s.path()) == all);
 }
 
-TEST_CASE("upload spool: an unreleased spool removes its file; a released one keeps it") {
+TEST_CASE("upload spool: an unreleased spool removes its file, a released one keeps it") {
   TempDir dir;
   fs::path dropped;
   {

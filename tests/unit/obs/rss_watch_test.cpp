@@ -42,7 +42,7 @@ TEST_CASE("the thread samples and exports the gauge") {
   CHECK(registry.prometheusText().find("auralis_rss_slope_bytes_per_second") != std::string::npos);
 }
 
-TEST_CASE("a realtime refusal carries a reason; a grant carries none") {
+TEST_CASE("a realtime refusal carries a reason, a grant carries none") {
   const auto refused = probeRealtime(true, false, false);
   CHECK_FALSE(refused.granted);
   CHECK(refused.reason.find("SCHED_FIFO") != std::string::npos);

@@ -202,7 +202,7 @@ TEST_CASE("broadcaster wakes a subscriber once per pull, and every n frames when
   CHECK(out.front()->header.sequence == 7);
 }
 
-TEST_CASE("a subscriber detached at a batch boundary is not woken; reattach resumes where told") {
+TEST_CASE("a subscriber detached at a batch boundary is not woken, reattach resumes where told") {
   BroadcasterConfig cfg;
   cfg.opus = false;  // PCM16: one frame per 100 ms chunk
   auto created = Broadcaster::create(cfg);

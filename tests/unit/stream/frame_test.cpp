@@ -91,7 +91,7 @@ TEST_CASE("pcm16 encoder emits 100 ms chunks with correct positions and samples"
   }
 }
 
-TEST_CASE("pcm16 conversion clamps and silences NaN; a clock jump drops the partial chunk") {
+TEST_CASE("pcm16 conversion clamps and silences NaN, a clock jump drops the partial chunk") {
   std::vector<std::uint8_t> out(8);
   const std::vector<float> in = {2.0F, -3.0F, std::nanf(""), 0.5F};
   Pcm16Encoder::convert(in, out);

@@ -23,7 +23,7 @@
 using namespace auralis::stream;
 using namespace std::chrono_literals;
 
-TEST_CASE("icecast url: host, port and mount; bad ones name the key") {
+TEST_CASE("icecast url: host, port and mount, bad ones name the key") {
   auto u = parseIcecastUrl("http://127.0.0.1:8001/auralis.opus");
   REQUIRE(u.ok());
   CHECK(u.value().host == "127.0.0.1");
