@@ -157,9 +157,18 @@ void PlaybackService::run() {
   auto lastPublish = std::chrono::steady_clock::now();
   for (;;) {
     std::deque<Job> jobs;
+    // Nothing playing or fading: nothing to read ahead or report until a job comes
+    // (a 10 ms tick with no source at all cost 100 wake-ups a second).
+    bool idle = current_ < 0;
+    for (int i = 0; i < engine::SourcePlayer::kSlots && idle; ++i)
+      idle = !engine_.sourcePlayer().busy(i);
     {
       std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, kTick, [this] { return !running_ || !jobs_.empty(); });
+      const auto ready = [this] { return !running_ || !jobs_.empty(); };
+      if (idle)
+        wake_.wait(lock, ready);
+      else
+        wake_.wait_for(lock, kTick, ready);
       if (!running_) break;
       jobs.swap(jobs_);
     }

@@ -96,6 +96,16 @@ void Engine::prepare(const EngineConfig& config) {
   position_.store(0, std::memory_order_release);
 }
 
+bool Engine::postNote(const music::NoteEvent& note) {
+  if (!notes_->tryPush(note)) return false;
+  // The instruments are fixed from prepare() on, so a producer may look one up.
+  const auto channel = static_cast<std::size_t>(note.channel);
+  const auto kind = static_cast<std::size_t>(note.instrument);
+  if (channel < channels_.size() && kind < music::kInstrumentKindCount)
+    if (Instrument* inst = channels_[channel].instrument(note.instrument)) inst->expectNotes();
+  return true;
+}
+
 void Engine::applyCommand(const EngineCommand& c) noexcept {
   auto& strip = channels_[std::min<std::size_t>(c.channel, channels_.size() - 1)];
   switch (c.type) {

@@ -86,7 +86,7 @@ class Engine {
   static constexpr int onsetWindowFrames() noexcept { return dsp::OnsetDetector::windowFrames(); }
 
   /// Non-real-time producers (ensemble, MIDI, tests). False when the queue is full.
-  bool postNote(const music::NoteEvent& note) { return notes_->tryPush(note); }
+  bool postNote(const music::NoteEvent& note);
   bool postCommand(const EngineCommand& command) { return commands_->tryPush(command); }
 
   /// The applied-command log, off by default. One non-real-time reader (a

@@ -51,6 +51,11 @@ class Instrument {
   /// Instrument-specific parameter (e.g. cutoff, brightness); smoothed inside.
   virtual void setParameter(int /*id*/, float /*value*/) noexcept {}
 
+  /// Any non-real-time thread (Engine::postNote): a note for this instrument is on its way.
+  /// An instrument whose worker sleeps while it has nothing to play wakes it here, so the
+  /// note does not wait for a poll. Never called on the audio thread.
+  virtual void expectNotes() noexcept {}
+
   virtual int activeVoices() const noexcept = 0;
   virtual std::uint64_t voicesStolen() const noexcept = 0;
 };

@@ -55,7 +55,11 @@ GeneralMidiInstrument::~GeneralMidiInstrument() {
 }
 
 void GeneralMidiInstrument::stop() {
-  running_.store(false, std::memory_order_release);
+  {
+    std::lock_guard lock(wakeMutex_);  // a quiet worker sees it at once
+    running_.store(false, std::memory_order_release);
+  }
+  wakeCv_.notify_one();
   if (worker_.joinable()) worker_.join();
 }
 
@@ -129,6 +133,14 @@ void GeneralMidiInstrument::render(float* left, float* right, int frames) noexce
   }
 }
 
+void GeneralMidiInstrument::expectNotes() noexcept {
+  {  // also when awake: it restarts the hold, so the worker is not quiet when the note comes
+    std::lock_guard lock(wakeMutex_);
+    wakeRequested_ = true;
+  }
+  wakeCv_.notify_one();
+}
+
 int GeneralMidiInstrument::activeVoices() const noexcept {
   return voices_.load(std::memory_order_relaxed);
 }
@@ -137,13 +149,24 @@ void GeneralMidiInstrument::workerLoop() {
   Fluid& fl = *fluid_;
   std::array<float, kChunkFrames> l{}, r{};
   constexpr auto kRefillAt = static_cast<std::size_t>(kLookaheadFrames - kChunkFrames);
+  const auto holdFrames = static_cast<int>(kWakeHoldSeconds * rate_);
   int quietFrames = 0;  // rendered in a row with no voice and below kQuietLevel
-  bool waking = false;  // an event came while quiet: refilling the lookahead
+  int holdLeft = 0;     // frames still to render before going quiet is allowed
+  bool waking = false;  // woken while quiet: refilling the lookahead
   while (running_.load(std::memory_order_acquire)) {
+    bool woken = false;
+    {
+      std::lock_guard lock(wakeMutex_);
+      std::swap(woken, wakeRequested_);
+    }
     const bool anyEvent = applyEvents();
+    if (woken || anyEvent) holdLeft = holdFrames;
     const bool quiet = quiet_.load(std::memory_order_relaxed);  // only this thread writes it
-    if (quiet && !anyEvent && !waking) {
-      std::this_thread::sleep_for(kQuietPoll);
+    if (quiet && !anyEvent && !woken && !waking) {
+      std::unique_lock lock(wakeMutex_);
+      wakeCv_.wait_for(lock, kQuietPoll, [this] {
+        return wakeRequested_ || !running_.load(std::memory_order_acquire);
+      });
       continue;
     }
     waking = quiet;
@@ -166,12 +189,13 @@ void GeneralMidiInstrument::workerLoop() {
         audio_->tryPush(Frame{l[k], r[k]});
       }
       quietFrames = voices == 0 && peak < kQuietLevel ? quietFrames + kChunkFrames : 0;
+      holdLeft = std::max(holdLeft - kChunkFrames, 0);
       continue;
     }
     if (quiet) {
       quietFrames = 0;
       quiet_.store(false, std::memory_order_release);
-    } else if (quietFrames >= kQuietFrames) {
+    } else if (quietFrames >= kQuietFrames && holdLeft == 0) {
       // What is left in the ring is below -90 dBFS: leaving it unplayed is inaudible.
       quiet_.store(true, std::memory_order_release);
       continue;

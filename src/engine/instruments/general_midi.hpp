@@ -13,12 +13,15 @@
 //                 eat one chunk into it.
 // An instrument with nothing to play goes quiet: once no voice sounds and its
 // output has stayed below kQuietLevel for kQuietFrames, the worker stops
-// rendering and only looks for events every kQuietPoll, and the audio thread
-// stops popping (what is left in the ring is silence, kept for the restart).
-// A new event refills the lookahead before the audio thread reads again, so a
-// note after a pause has the usual latency plus at most kQuietPoll. The engine
-// holds a GM instrument per channel whether the ensemble uses it or not: three
-// idle ones had cost 2,100 wake-ups a second rendering silence.
+// rendering and the audio thread stops popping (what is left in the ring is
+// silence, kept for the restart). The worker then sleeps until expectNotes()
+// (Engine::postNote, when a note for it is posted, ahead of its time) or at
+// most kQuietPoll, a backstop for events that came another way. Woken, it
+// refills the lookahead before the audio thread reads again, and stays awake
+// for kWakeHold so the posted note (the ensemble plans 0.25 s ahead) finds it
+// rendering: a note after a pause has the usual latency. The engine holds a GM
+// instrument per channel whether the ensemble uses it or not: three idle ones
+// had cost 2,100 wake-ups a second rendering silence.
 // The cost is a fixed extra latency of about kLookaheadFrames (~8 ms at
 // 48 kHz) on this instrument; the ensemble plans notes ahead, so the engine
 // can send GM notes that much early if it needs them tight.
@@ -29,8 +32,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -45,7 +50,8 @@ class GeneralMidiInstrument : public Instrument {
   static constexpr int kLookaheadFrames = 384;
   static constexpr float kQuietLevel = 3.2e-5F;  // -90 dBFS
   static constexpr int kQuietFrames = 4800;      // 100 ms at 48 kHz
-  static constexpr auto kQuietPoll = std::chrono::milliseconds(5);
+  static constexpr auto kQuietPoll = std::chrono::milliseconds(50);
+  static constexpr double kWakeHoldSeconds = 2.0;
 
   /// Control thread. `soundFont` is loaded in prepare().
   explicit GeneralMidiInstrument(std::string soundFont = kDefaultSoundFont);
@@ -58,6 +64,7 @@ class GeneralMidiInstrument : public Instrument {
   void reset() noexcept override;
   void render(float* left, float* right, int frames) noexcept override;
   int activeVoices() const noexcept override;
+  void expectNotes() noexcept override;
   std::uint64_t voicesStolen() const noexcept override { return 0; }
 
   /// Any thread: frames the audio thread had to fill with silence.
@@ -96,6 +103,10 @@ class GeneralMidiInstrument : public Instrument {
   std::atomic<bool> running_{false};
   // Worker-set: the audio thread leaves the ring alone while it is true.
   std::atomic<bool> quiet_{true};
+  // expectNotes() -> a quiet worker (never the audio thread: it locks).
+  std::mutex wakeMutex_;
+  std::condition_variable wakeCv_;
+  bool wakeRequested_ = false;  // guarded by wakeMutex_
   std::atomic<int> voices_{0};
   std::atomic<std::uint64_t> underruns_{0};
   std::atomic<std::uint64_t> dropped_{0};

@@ -224,13 +224,15 @@ TEST_CASE("instruments: an idle General MIDI instrument goes quiet and wakes for
   CHECK(gm.underruns() == 0);
   CHECK(std::all_of(before.begin(), before.end(), [](float v) { return v == 0.0F; }));
 
+  // Engine::postNote tells the instrument a note is on its way, ahead of its time.
+  gm.expectNotes();
   NoteStart n = note(3, 64);
   n.program = 0;
   gm.noteOn(n);
   std::vector<float> played;
   blocks(60, played);
   CHECK_FALSE(gm.quiet());
-  // The note sounds within the lookahead and a quiet-poll of its start.
+  // The note sounds within the lookahead of its start: no poll to wait for.
   const std::size_t onset = static_cast<std::size_t>(
       std::find_if(played.begin(), played.end(), [](float v) { return std::abs(v) > 1e-4F; }) -
       played.begin());
@@ -238,7 +240,8 @@ TEST_CASE("instruments: an idle General MIDI instrument goes quiet and wakes for
   CHECK(rms(played, 0, played.size()) > 1e-3);
   const std::uint64_t underrunsWhilePlaying = gm.underruns();
 
-  // Released: once the reverb tail is below -90 dBFS for 100 ms it goes quiet again.
+  // Released: once the reverb tail is below -90 dBFS for 100 ms, and the wake-up hold is
+  // over, it goes quiet again.
   gm.noteOff(3);
   std::vector<float> tail;
   int quietAfter = -1;
@@ -254,4 +257,18 @@ TEST_CASE("instruments: an idle General MIDI instrument goes quiet and wakes for
   blocks(20, after);
   CHECK(std::all_of(after.begin(), after.end(), [](float v) { return v == 0.0F; }));
   CHECK(gm.underruns() - underrunsWhilePlaying <= 256);
+
+  // A note that came without expectNotes() still sounds, after at most the quiet poll.
+  NoteStart unannounced = note(4, 67);
+  unannounced.program = 0;
+  gm.noteOn(unannounced);
+  std::vector<float> late;
+  blocks(30, late);
+  const auto lateOnset = static_cast<std::size_t>(
+      std::find_if(late.begin(), late.end(), [](float v) { return std::abs(v) > 1e-4F; }) -
+      late.begin());
+  const auto pollFrames = static_cast<std::size_t>(
+      std::chrono::duration<double>(instruments::GeneralMidiInstrument::kQuietPoll).count() *
+      48000.0);
+  CHECK(lateOnset < pollFrames + 4 * 256);
 }
