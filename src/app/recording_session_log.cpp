@@ -92,13 +92,25 @@ nlohmann::json noteToJson(const music::NoteEvent& n) {
 }
 
 music::NoteEvent noteFromJson(const nlohmann::json& j) {
+  // A bundle is outside input: a field out of its range is refused by name, not cast.
+  const auto inRange = [&j](const char* key, int lo, int hi) {
+    const int v = j.at(key).get<int>();
+    if (v < lo || v > hi)
+      throw nlohmann::json::out_of_range::create(406,
+                                                 std::string("note field '") + key + "' is " +
+                                                     std::to_string(v) + ", not " +
+                                                     std::to_string(lo) + ".." + std::to_string(hi),
+                                                 &j);
+    return v;
+  };
   music::NoteEvent n;
   n.startSample = j.at("t").get<std::int64_t>();
   n.lengthSamples = j.at("len").get<std::int32_t>();
-  n.channel = static_cast<music::Channel>(j.at("ch").get<int>());
-  n.instrument = static_cast<music::InstrumentKind>(j.at("inst").get<int>());
-  n.pitch = static_cast<std::uint8_t>(j.at("pitch").get<int>());
-  n.program = static_cast<std::uint8_t>(j.at("program").get<int>());
+  n.channel = static_cast<music::Channel>(inRange("ch", 0, music::kChannelCount - 1));
+  n.instrument =
+      static_cast<music::InstrumentKind>(inRange("inst", 0, music::kInstrumentKindCount - 1));
+  n.pitch = static_cast<std::uint8_t>(inRange("pitch", 0, 127));
+  n.program = static_cast<std::uint8_t>(inRange("program", 0, 127));
   n.velocity = j.at("vel").get<float>();
   n.pan = j.at("pan").get<float>();
   return n;

@@ -208,7 +208,10 @@ void Engine::drainNotes(std::int64_t blockStart, std::int64_t /*blockEnd*/) noex
 
 void Engine::fire(const ScheduledEvent& e) noexcept {
   const auto ch = static_cast<std::size_t>(e.note.channel);
-  Instrument* inst = ch < channels_.size() ? channels_[ch].instrument(e.note.instrument) : nullptr;
+  // Both come from outside (a replayed bundle, a producer's bug): never an index past the end.
+  const bool known = ch < channels_.size() &&
+                     static_cast<std::size_t>(e.note.instrument) < music::kInstrumentKindCount;
+  Instrument* inst = known ? channels_[ch].instrument(e.note.instrument) : nullptr;
   if (inst == nullptr) {
     metrics_.droppedNotes.fetch_add(1, std::memory_order_relaxed);
     return;

@@ -272,3 +272,18 @@ TEST_CASE("a late note is logged with its block and lateness, so a replay can ma
   CHECK_FALSE(e.popAppliedCommand(c));
   CHECK(e.metrics().commandsApplied.load() == 0);  // a record, not a command
 }
+
+TEST_CASE("a note naming no instrument or no channel is dropped and counted, never indexed") {
+  Engine e;
+  e.prepare(engine::testToneConfig(kRate, 256));
+  music::NoteEvent badKind = note(0, 4800);
+  badKind.instrument = static_cast<music::InstrumentKind>(music::kInstrumentKindCount + 40);
+  music::NoteEvent badChannel = note(0, 4800);
+  badChannel.channel = static_cast<music::Channel>(music::kChannelCount + 3);
+  REQUIRE(e.postNote(badKind));
+  REQUIRE(e.postNote(badChannel));
+  const auto out = render(e, 1024, 256);
+  CHECK(firstNonZero(out.left) == -1);
+  CHECK(e.metrics().droppedNotes.load() == 2);
+  CHECK(e.metrics().notesStarted.load() == 0);
+}
