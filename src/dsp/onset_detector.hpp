@@ -59,7 +59,7 @@ class OnsetDetector {
     prevIn_ = 0.0F;
     sinceOnset_ = refractory_;
     armed_ = true;
-    learning_ = learnFrames_;
+    learning_ = true;
     learnt_ = 0;
   }
 
@@ -76,13 +76,12 @@ class OnsetDetector {
       window_[static_cast<std::size_t>(pos_)] = e;
       pos_ = (pos_ + 1) % kWindow;
       const float fast = std::max(0.0F, sum_) / static_cast<float>(kWindow);
-      if (learning_ > 0) {
+      if (learning_) {
         // Just reset: what is there now is the background until shown otherwise. A
-        // quiet window (a full one) ends this at once; a sound present from the start is learnt
-        // as the floor (a running mean) for floorSeconds instead of firing on it.
-        --learning_;
+        // quiet window (a full one) ends this at once; a sound present from the start is
+        // learnt as the floor (a running mean) for floorSeconds instead of firing on it.
         floor_ += (fast - floor_) / static_cast<float>(++learnt_);
-        if (learnt_ >= kWindow && fast < config_.absoluteFloor) learning_ = 0;
+        learning_ = learnt_ < learnFrames_ && !(learnt_ >= kWindow && fast < config_.absoluteFloor);
         continue;
       }
       ++sinceOnset_;
@@ -126,8 +125,8 @@ class OnsetDetector {
   std::int64_t sinceOnset_ = 0;
   bool armed_ = true;  // false from an onset until the energy falls below the threshold
   std::int64_t learnFrames_ = 12000;
-  std::int64_t learning_ = 0;  // frames left of learning the background after reset()
-  std::int64_t learnt_ = 0;
+  bool learning_ = false;    // learning the background since reset()
+  std::int64_t learnt_ = 0;  // frames of it so far
   std::uint32_t blocks_ = 0;
 };
 

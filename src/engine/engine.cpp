@@ -99,11 +99,17 @@ void Engine::prepare(const EngineConfig& config) {
 bool Engine::postNote(const music::NoteEvent& note) {
   if (!notes_->tryPush(note)) return false;
   // The instruments are fixed from prepare() on, so a producer may look one up.
-  const auto channel = static_cast<std::size_t>(note.channel);
-  const auto kind = static_cast<std::size_t>(note.instrument);
-  if (channel < channels_.size() && kind < music::kInstrumentKindCount)
-    if (Instrument* inst = channels_[channel].instrument(note.instrument)) inst->expectNotes();
+  if (Instrument* inst = instrumentFor(note)) inst->expectNotes();
   return true;
+}
+
+Instrument* Engine::instrumentFor(const music::NoteEvent& note) noexcept {
+  // Both come from outside (a replayed bundle, a producer's bug): never an index past the end.
+  const auto channel = static_cast<std::size_t>(note.channel);
+  if (channel >= channels_.size() ||
+      static_cast<std::size_t>(note.instrument) >= music::kInstrumentKindCount)
+    return nullptr;
+  return channels_[channel].instrument(note.instrument);
 }
 
 void Engine::applyCommand(const EngineCommand& c) noexcept {
@@ -207,11 +213,7 @@ void Engine::drainNotes(std::int64_t blockStart, std::int64_t /*blockEnd*/) noex
 }
 
 void Engine::fire(const ScheduledEvent& e) noexcept {
-  const auto ch = static_cast<std::size_t>(e.note.channel);
-  // Both come from outside (a replayed bundle, a producer's bug): never an index past the end.
-  const bool known = ch < channels_.size() &&
-                     static_cast<std::size_t>(e.note.instrument) < music::kInstrumentKindCount;
-  Instrument* inst = known ? channels_[ch].instrument(e.note.instrument) : nullptr;
+  Instrument* inst = instrumentFor(e.note);
   if (inst == nullptr) {
     metrics_.droppedNotes.fetch_add(1, std::memory_order_relaxed);
     return;
@@ -224,6 +226,7 @@ void Engine::fire(const ScheduledEvent& e) noexcept {
   inst->noteOn(NoteStart{id, e.note.pitch, e.note.program, e.note.velocity, e.note.pan});
   metrics_.notesStarted.fetch_add(1, std::memory_order_relaxed);
   // Sounded (the sample it starts on) minus due (the sample it was planned for).
+  const auto ch = static_cast<std::size_t>(e.note.channel);  // known: instrumentFor found it
   if (ch < metrics_.noteLateness.size())
     metrics_.noteLateness[ch].record(static_cast<double>(e.sample - e.note.startSample) /
                                      config_.sampleRate);

@@ -125,6 +125,8 @@ class Engine {
   void applyCommand(const EngineCommand& c) noexcept;
   void drainNotes(std::int64_t blockStart, std::int64_t blockEnd) noexcept;
   void fire(const ScheduledEvent& e) noexcept;
+  /// Any thread: the instrument a note names, or null when its channel or kind is unknown.
+  Instrument* instrumentFor(const music::NoteEvent& note) noexcept;
   void renderSegment(int offset, int frames) noexcept;
   void detectAndRespond(const float* inL, const float* inR, int frames,
                         std::int64_t blockStart) noexcept;

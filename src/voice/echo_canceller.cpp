@@ -43,27 +43,14 @@ void EchoCanceller::process(const float* mic, const float* ref, float* out, floa
     // adapting towards a zero input would only unlearn the echo path, at 2 x taps
     // multiply-adds a sample. The reference history still moves on, so the filter lines up
     // with the music again on the first sample the input carries.
-    for (int i = 0; i < n; ++i) {
-      const float leaving = history_[static_cast<std::size_t>(pos_)];
-      power_ = std::max(power_ + ref[i] * ref[i] - leaving * leaving, 0.0F);
-      history_[static_cast<std::size_t>(pos_)] = ref[i];
-      history_[static_cast<std::size_t>(pos_ + taps_)] = ref[i];
-      pos_ = pos_ + 1 == taps_ ? 0 : pos_ + 1;
-    }
+    for (int i = 0; i < n; ++i) pushReference(ref[i]);
     std::fill(out, out + n, 0.0F);
     std::fill(echo, echo + n, 0.0F);
     return;
   }
   const float step = micPower > refPower ? 0.0F : mu_;
   for (int i = 0; i < n; ++i) {
-    // The history is written twice (pos and pos + taps) so that the newest `taps` samples are
-    // always contiguous at [pos + 1, pos + taps], oldest first.
-    const float leaving = history_[static_cast<std::size_t>(pos_)];
-    power_ += ref[i] * ref[i] - leaving * leaving;
-    power_ = std::max(power_, 0.0F);
-    history_[static_cast<std::size_t>(pos_)] = ref[i];
-    history_[static_cast<std::size_t>(pos_ + taps_)] = ref[i];
-    const float* x = history_.data() + pos_ + 1;  // oldest .. newest (x[taps-1] = ref[i])
+    const float* x = pushReference(ref[i]);  // oldest .. newest (x[taps-1] = ref[i])
     float y = 0.0F;
     for (int k = 0; k < taps_; ++k) y += weights_[static_cast<std::size_t>(k)] * x[k];
     const float e = mic[i] - y;
@@ -71,8 +58,20 @@ void EchoCanceller::process(const float* mic, const float* ref, float* out, floa
     for (int k = 0; k < taps_; ++k) weights_[static_cast<std::size_t>(k)] += g * x[k];
     out[i] = e;
     echo[i] = y;
-    pos_ = pos_ + 1 == taps_ ? 0 : pos_ + 1;
   }
+}
+
+const float* EchoCanceller::pushReference(float r) noexcept {
+  // The history is written twice (pos and pos + taps) so that the newest `taps` samples are
+  // always contiguous at [pos + 1, pos + taps], oldest first.
+  const float leaving = history_[static_cast<std::size_t>(pos_)];
+  power_ += r * r - leaving * leaving;
+  power_ = std::max(power_, 0.0F);
+  history_[static_cast<std::size_t>(pos_)] = r;
+  history_[static_cast<std::size_t>(pos_ + taps_)] = r;
+  const float* window = history_.data() + pos_ + 1;
+  pos_ = pos_ + 1 == taps_ ? 0 : pos_ + 1;
+  return window;
 }
 
 }  // namespace auralis::voice

@@ -23,6 +23,10 @@ class EchoCanceller {
   void reset() noexcept;
 
  private:
+  /// Adds one reference sample to the history; returns the filter's window, oldest first,
+  /// valid until the next call.
+  const float* pushReference(float r) noexcept;
+
   std::vector<float> weights_;
   std::vector<float> history_;  // reference, newest last, twice the length for contiguous reads
   int taps_ = 0;

@@ -83,6 +83,14 @@ TEST_CASE("offline: the whole ensemble path renders thousands of blocks without 
           // A burst already in the past: the late-note path (its log record, the
           // lateness histogram) runs on the audio thread too.
           if (n % 200 == 100) postStealingBurst(engine, start - 500);
+          // A note naming no instrument (a damaged bundle): dropped on the audio thread.
+          if (n % 200 == 50) {
+            music::NoteEvent unknown;
+            unknown.startSample = start + frames;
+            unknown.lengthSamples = 100;
+            unknown.instrument = static_cast<music::InstrumentKind>(music::kInstrumentKindCount);
+            (void)engine.postNote(unknown);
+          }
           while (engine.popAppliedCommand(logged))  // the reader keeps the log from filling
             if (logged.command.type == engine::CommandType::NoteLate) ++lateLogged;
         });

@@ -134,10 +134,9 @@ void GeneralMidiInstrument::render(float* left, float* right, int frames) noexce
 }
 
 void GeneralMidiInstrument::expectNotes() noexcept {
-  {  // also when awake: it restarts the hold, so the worker is not quiet when the note comes
-    std::lock_guard lock(wakeMutex_);
-    wakeRequested_ = true;
-  }
+  // Also when awake: it restarts the hold, so the worker is not quiet when the note comes.
+  wakeRequested_.store(true, std::memory_order_release);
+  { std::lock_guard lock(wakeMutex_); }  // a worker between its check and its wait sees it
   wakeCv_.notify_one();
 }
 
@@ -151,25 +150,21 @@ void GeneralMidiInstrument::workerLoop() {
   constexpr auto kRefillAt = static_cast<std::size_t>(kLookaheadFrames - kChunkFrames);
   const auto holdFrames = static_cast<int>(kWakeHoldSeconds * rate_);
   int quietFrames = 0;  // rendered in a row with no voice and below kQuietLevel
-  int holdLeft = 0;     // frames still to render before going quiet is allowed
-  bool waking = false;  // woken while quiet: refilling the lookahead
+  // Frames still to render before going quiet is allowed; above zero while quiet,
+  // it means woken and refilling the lookahead.
+  int holdLeft = 0;
   while (running_.load(std::memory_order_acquire)) {
-    bool woken = false;
-    {
-      std::lock_guard lock(wakeMutex_);
-      std::swap(woken, wakeRequested_);
-    }
-    const bool anyEvent = applyEvents();
-    if (woken || anyEvent) holdLeft = holdFrames;
+    const bool woken = wakeRequested_.exchange(false, std::memory_order_acq_rel);
+    if (applyEvents() || woken) holdLeft = holdFrames;
     const bool quiet = quiet_.load(std::memory_order_relaxed);  // only this thread writes it
-    if (quiet && !anyEvent && !woken && !waking) {
+    if (quiet && holdLeft == 0) {
       std::unique_lock lock(wakeMutex_);
       wakeCv_.wait_for(lock, kQuietPoll, [this] {
-        return wakeRequested_ || !running_.load(std::memory_order_acquire);
+        return wakeRequested_.load(std::memory_order_acquire) ||
+               !running_.load(std::memory_order_acquire);
       });
       continue;
     }
-    waking = quiet;
     // Render ahead while the audio ring is short of the lookahead. Waking from
     // quiet, the whole lookahead is there before the audio thread reads again.
     const std::size_t held = audio_->sizeApprox();

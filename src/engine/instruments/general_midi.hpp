@@ -103,10 +103,11 @@ class GeneralMidiInstrument : public Instrument {
   std::atomic<bool> running_{false};
   // Worker-set: the audio thread leaves the ring alone while it is true.
   std::atomic<bool> quiet_{true};
-  // expectNotes() -> a quiet worker (never the audio thread: it locks).
+  // expectNotes() -> the worker (never the audio thread: it locks). The mutex is
+  // only for the quiet worker's wait; the flag is read without it.
+  std::atomic<bool> wakeRequested_{false};
   std::mutex wakeMutex_;
   std::condition_variable wakeCv_;
-  bool wakeRequested_ = false;  // guarded by wakeMutex_
   std::atomic<int> voices_{0};
   std::atomic<std::uint64_t> underruns_{0};
   std::atomic<std::uint64_t> dropped_{0};

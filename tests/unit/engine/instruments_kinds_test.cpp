@@ -203,6 +203,7 @@ TEST_CASE("instruments: General MIDI renders through the worker without audio-th
 }
 
 TEST_CASE("instruments: an idle General MIDI instrument goes quiet and wakes for the next note") {
+  const long allocsBefore = gAudioThreadAllocs.load();
   instruments::GeneralMidiInstrument gm;
   gm.prepare(RenderSpec{48000.0, 256});
   if (!gm.loaded()) {
@@ -271,4 +272,6 @@ TEST_CASE("instruments: an idle General MIDI instrument goes quiet and wakes for
       std::chrono::duration<double>(instruments::GeneralMidiInstrument::kQuietPoll).count() *
       48000.0);
   CHECK(lateOnset < pollFrames + 4 * 256);
+  // Quiet, waking, playing and going quiet again: none of it allocated on the audio thread.
+  CHECK(gAudioThreadAllocs.load() == allocsBefore);
 }

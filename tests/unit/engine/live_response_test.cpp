@@ -27,6 +27,24 @@ EngineConfig responseConfig(bool respond) {
   return c;
 }
 
+/// Where a fresh detector fires in `x` (mono), scanned in kBlock blocks.
+std::vector<std::size_t> onsetsIn(const std::vector<float>& x) {
+  auralis::dsp::OnsetDetector d;
+  d.prepare(kRate);
+  std::vector<std::size_t> at;
+  for (std::size_t start = 0; start + kBlock <= x.size(); start += kBlock) {
+    const int o = d.process(x.data() + start, nullptr, kBlock);
+    if (o >= 0) at.push_back(start + static_cast<std::size_t>(o));
+  }
+  return at;
+}
+
+/// White noise in [-amplitude/2, amplitude/2), the same for the same seed.
+float noise(std::uint32_t& seed, float amplitude) {
+  seed = seed * 1664525U + 1013904223U;
+  return amplitude * (static_cast<float>(seed >> 8) / 16777216.0F - 0.5F);
+}
+
 /// Renders `total` frames with `input` (mono, both channels) as live input;
 /// returns the left output.
 std::vector<float> run(Engine& e, const std::vector<float>& input) {
@@ -49,10 +67,7 @@ std::int64_t firstAbove(const std::vector<float>& x, float level) {
 std::vector<float> clickAt(std::size_t total, std::size_t at) {
   std::vector<float> x(total);
   std::uint32_t seed = 1;
-  for (auto& v : x) {
-    seed = seed * 1664525U + 1013904223U;
-    v = 1e-4F * (static_cast<float>(seed >> 8) / 16777216.0F - 0.5F);
-  }
+  for (auto& v : x) v = noise(seed, 1e-4F);
   for (std::size_t k = 0; k < 8; ++k)
     x[at + k] += (k % 2 == 0 ? 0.6F : -0.6F) / static_cast<float>(1 + k);
   return x;
@@ -98,31 +113,21 @@ TEST_CASE("with responding off an onset is counted but nothing answers, until it
 
 TEST_CASE(
     "steady noise and a slow swell do not fire, and a refractory time keeps one hit one onset") {
-  auralis::dsp::OnsetDetector d;
-  d.prepare(kRate);
+  // Noise from the very first sample (learnt as the background), growing with the swell.
   std::vector<float> x(48000);
   std::uint32_t seed = 7;
   for (std::size_t i = 0; i < x.size(); ++i) {
-    seed = seed * 1664525U + 1013904223U;
-    const float noise = 0.05F * (static_cast<float>(seed >> 8) / 16777216.0F - 0.5F);
     const float swell = 0.3F * static_cast<float>(i) / static_cast<float>(x.size());
-    x[i] = noise * (1.0F + 4.0F * swell) + swell * std::sin(0.01F * static_cast<float>(i));
+    x[i] = noise(seed, 0.05F) * (1.0F + 4.0F * swell) +
+           swell * std::sin(0.01F * static_cast<float>(i));
   }
-  int onsets = 0;
-  // The first 0.3 s let the floor settle on the noise; then nothing may fire.
-  for (std::size_t at = 0; at < x.size(); at += kBlock)
-    if (d.process(x.data() + at, nullptr, kBlock) >= 0 && at > 14400) ++onsets;
-  CHECK(onsets == 0);
+  CHECK(onsetsIn(x).empty());
   // A hit that rings for 20 ms, after 10 ms of silence, fires once. (A sound already
-  // there at reset() is learnt as the background instead: see the next case.)
+  // there at reset() is learnt as the background instead: see the case below.)
   std::vector<float> hit(4800, 0.0F);
   for (std::size_t i = 0; i < 960; ++i)
     hit[480 + i] = 0.8F * std::exp(-static_cast<float>(i) / 200.0F) * (i % 2 == 0 ? 1.0F : -1.0F);
-  d.reset();
-  onsets = 0;
-  for (std::size_t at = 0; at < hit.size(); at += kBlock)
-    if (d.process(hit.data() + at, nullptr, kBlock) >= 0) ++onsets;
-  CHECK(onsets == 1);
+  CHECK(onsetsIn(hit).size() == 1);
 }
 
 namespace {
@@ -170,19 +175,13 @@ TEST_CASE("a pulled input source (a file played as if live) feeds the detector a
 }
 
 TEST_CASE("a held sound fires once, not once per refractory time, and the next hit still fires") {
-  auralis::dsp::OnsetDetector d;
-  d.prepare(kRate);
   // 50 ms of silence, then a 3 kHz tone held for 1 s at -12 dBFS, then silence and a click.
   std::vector<float> x(96000, 0.0F);
   for (std::size_t i = 2400; i < 50400; ++i)
     x[i] = 0.25F * std::sin(2.0F * 3.14159265F * 3000.0F * static_cast<float>(i) / 48000.0F);
   for (std::size_t i = 72000; i < 72096; ++i)
     x[i] = 0.8F * std::exp(-static_cast<float>(i - 72000) / 30.0F);
-  std::vector<std::size_t> onsets;
-  for (std::size_t at = 0; at < x.size(); at += kBlock) {
-    const int o = d.process(x.data() + at, nullptr, kBlock);
-    if (o >= 0) onsets.push_back(at + static_cast<std::size_t>(o));
-  }
+  const auto onsets = onsetsIn(x);
   REQUIRE(onsets.size() == 2);
   CHECK(onsets[0] >= 2400);
   CHECK(onsets[0] < 2400 + 2 * kBlock);  // the tone's attack
@@ -191,21 +190,12 @@ TEST_CASE("a held sound fires once, not once per refractory time, and the next h
 }
 
 TEST_CASE("noise already there at reset is learnt as the background, and a hit over it fires") {
-  auralis::dsp::OnsetDetector d;
-  d.prepare(kRate);
   std::vector<float> x(48000);
   std::uint32_t seed = 11;
-  for (auto& v : x) {
-    seed = seed * 1664525U + 1013904223U;
-    v = 0.02F * (static_cast<float>(seed >> 8) / 16777216.0F - 0.5F);
-  }
+  for (auto& v : x) v = noise(seed, 0.02F);
   for (std::size_t i = 0; i < 480; ++i)
     x[24000 + i] += 0.8F * std::exp(-static_cast<float>(i) / 100.0F) * (i % 2 == 0 ? 1.0F : -1.0F);
-  std::vector<std::size_t> onsets;
-  for (std::size_t at = 0; at < x.size(); at += kBlock) {
-    const int o = d.process(x.data() + at, nullptr, kBlock);
-    if (o >= 0) onsets.push_back(at + static_cast<std::size_t>(o));
-  }
+  const auto onsets = onsetsIn(x);
   REQUIRE(onsets.size() == 1);
   CHECK(onsets[0] >= 24000);
   CHECK(onsets[0] < 24000 + 2 * kBlock);
