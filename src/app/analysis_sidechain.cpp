@@ -70,10 +70,11 @@ void AnalysisSideChain::stop() {
 void AnalysisSideChain::run() {
   auto nextPublish = Clock::now() + kPublishPeriod;
   bool spectrumMaster = true;
+  engine::TapPacer pacer(sampleRate_);
   while (running_.load(std::memory_order_relaxed)) {
     try {
-      drain(input_);
-      drain(master_);
+      drain(input_, pacer);
+      drain(master_, pacer);
       if (Clock::now() >= nextPublish) {
         nextPublish = Clock::now() + kPublishPeriod;
         publishMeters();
@@ -85,13 +86,15 @@ void AnalysisSideChain::run() {
     } catch (const std::exception& e) {
       spdlog::error("analysis side-chain: {}", e.what());
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(4));
+    // Both taps get a block per callback: asleep until the next one is due.
+    std::this_thread::sleep_for(pacer.sleepFor(1));
   }
 }
 
-void AnalysisSideChain::drain(Stream& stream) {
+void AnalysisSideChain::drain(Stream& stream, engine::TapPacer& pacer) {
   auto& tap = engine_.tap(stream.tap);
   while (const engine::TapBlock* block = tap.front()) {
+    pacer.saw(*block);
     const int frames = std::min(block->frames, engine::kMaxBlockFrames);
     stream.left.add(block->samples, static_cast<std::size_t>(frames), 2);
     stream.right.add(block->samples + 1, static_cast<std::size_t>(frames), 2);

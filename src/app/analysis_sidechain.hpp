@@ -24,6 +24,7 @@
 #include "control/event_bus.hpp"
 #include "core/seqlock.hpp"
 #include "engine/engine.hpp"
+#include "engine/tap_pacer.hpp"
 #include "obs/metrics.hpp"
 
 namespace auralis::app {
@@ -70,7 +71,7 @@ class AnalysisSideChain {
   };
 
   void run();
-  void drain(Stream& stream);
+  void drain(Stream& stream, engine::TapPacer& pacer);
   void publishEvents(Stream& stream);
   void publishMeters();
   void publishSpectrum(Stream& stream);

@@ -1,5 +1,6 @@
 #include "app/stream_sidechain.hpp"
 #include "core/thread_name.hpp"
+#include "engine/tap_pacer.hpp"
 
 #include <chrono>
 
@@ -22,15 +23,16 @@ void StreamSideChain::stop() {
 
 void StreamSideChain::run() {
   auto& tap = engine_.masterTap();
+  engine::TapPacer pacer(engine_.sampleRate());
   while (running_.load(std::memory_order_relaxed)) {
-    bool any = false;
     while (const engine::TapBlock* block = tap.front()) {
       broadcaster_.feed(block->samples, block->frames, block->samplePos);
+      pacer.saw(*block);
       tap.pop();
-      any = true;
     }
-    // Blocks arrive every few ms; a short nap keeps latency low without spinning.
-    if (!any) std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    // Asleep until the block that completes the next encoded frame is due: one
+    // wake-up per frame instead of a poll every few ms, and no later.
+    std::this_thread::sleep_for(pacer.sleepFor(broadcaster_.framesToNextFrame()));
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include "control/messages.hpp"
 #include "core/thread_name.hpp"
+#include "engine/tap_pacer.hpp"
 #include "voice/command_grammar.hpp"
 
 namespace auralis::app {
@@ -122,11 +123,12 @@ void VoiceSideChain::run() {
   auto& input = engine_.tap(engine::TapId::InputVoice);
   auto& echo = engine_.tap(engine::TapId::MasterEcho);
   const auto maxLag = static_cast<std::int64_t>(kMaxLagSeconds * config_.sampleRate);
+  engine::TapPacer pacer(config_.sampleRate);
+  const auto batchFrames = static_cast<int>(kBatchSeconds * config_.sampleRate);
   while (running_.load(std::memory_order_relaxed)) {
-    bool any = false;
     try {
       while (const engine::TapBlock* in = input.front()) {
-        any = true;
+        pacer.saw(*in);
         // The echo tap is pushed in the same block as the input; skip older echo blocks.
         const engine::TapBlock* ref = echo.front();
         while (ref != nullptr && ref->samplePos < in->samplePos) {
@@ -156,7 +158,7 @@ void VoiceSideChain::run() {
     } catch (const std::exception& ex) {
       spdlog::error("voice: {}", ex.what());
     }
-    if (!any) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(pacer.sleepFor(batchFrames));
   }
 }
 

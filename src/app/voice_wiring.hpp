@@ -53,6 +53,9 @@ struct VoiceSideChainConfig {
 class VoiceSideChain {
  public:
   static constexpr double kMaxLagSeconds = 1.0;
+  /// Audio read per wake-up: speech needs no faster turn-around than this, and
+  /// reading one block at a time woke the thread 190 times a second.
+  static constexpr double kBatchSeconds = 0.02;
 
   VoiceSideChain(engine::Engine& engine, control::Controller& controller, control::EventBus& bus,
                  std::unique_ptr<voice::Recognizer> recognizer, VoiceSideChainConfig config);

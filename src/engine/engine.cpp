@@ -334,9 +334,9 @@ void Engine::process(const float* const* input, int inputChannels, float* const*
   }
   for (std::size_t i = 0; i < kTapCount; ++i) {
     if (isMasterTap(static_cast<TapId>(i)))
-      taps_[i]->push(output[0], output[1], frames, blockStart);
+      taps_[i]->push(output[0], output[1], frames, blockStart, started);
     else
-      taps_[i]->push(inL, inR, frames, blockStart);
+      taps_[i]->push(inL, inR, frames, blockStart, started);
   }
 
   int voices = 0;

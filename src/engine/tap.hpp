@@ -61,7 +61,8 @@ constexpr bool isMasterTap(TapId id) noexcept {
 }
 
 struct TapBlock {
-  std::int64_t samplePos = 0;  // engine sample position of the first frame
+  std::int64_t samplePos = 0;      // engine sample position of the first frame
+  std::uint64_t startedNanos = 0;  // CLOCK_MONOTONIC when the audio thread began the block
   std::int32_t frames = 0;
   std::int32_t channels = 2;
   float samples[kMaxBlockFrames * 2];  // interleaved
@@ -73,7 +74,9 @@ class Tap {
       : name_(std::move(name)), ring_(capacityBlocks) {}
 
   /// Audio thread. Copies one stereo block in (interleaving); drops when full.
-  void push(const float* left, const float* right, int frames, std::int64_t samplePos) noexcept {
+  /// `startedNanos` lets a reader predict the next blocks (tap_pacer.hpp).
+  void push(const float* left, const float* right, int frames, std::int64_t samplePos,
+            std::uint64_t startedNanos) noexcept {
     if (!enabled_.load(std::memory_order_relaxed)) return;
     TapBlock* slot = ring_.pushSlot();
     if (slot == nullptr) {
@@ -81,6 +84,7 @@ class Tap {
       return;
     }
     slot->samplePos = samplePos;
+    slot->startedNanos = startedNanos;
     slot->frames = frames;
     slot->channels = 2;
     for (int i = 0; i < frames; ++i) {

@@ -156,6 +156,15 @@ void Broadcaster::feed(const float* interleaved, int frames, std::int64_t sample
   notify.clear();  // the last references may go here, outside every lock
 }
 
+int Broadcaster::framesToNextFrame() const {
+  const Impl& im = *impl_;
+  int frames = 0;
+  auto fold = [&frames](int n) { frames = frames == 0 ? n : std::min(frames, n); };
+  if (im.pcmEncoder) fold(im.pcmEncoder->framesToChunk());
+  if (im.opusEncoder) fold(im.opusEncoder->framesToChunk());
+  return frames;
+}
+
 std::shared_ptr<AudioSubscriber> Broadcaster::subscribe(Codec codec,
                                                         std::optional<std::uint64_t> resumeAfter,
                                                         std::function<void()> onFrame) {

@@ -124,6 +124,9 @@ class Broadcaster {
 
   /// Stream thread. Interleaved audio whose first frame is at `samplePos`.
   void feed(const float* interleaved, int frames, std::int64_t samplePos);
+  /// Stream thread. Frames still to feed before some codec completes a frame
+  /// (so the stream thread can sleep until then); 0 when no codec is enabled.
+  int framesToNextFrame() const;
 
   /// Any thread. Joins `codec`'s stream; `resumeAfter` is the last sequence the
   /// client played. `onFrame` runs on the stream thread after each new frame (keep

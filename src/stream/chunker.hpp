@@ -48,6 +48,8 @@ class Chunker {
   }
 
   int chunkFrames() const { return chunkFrames_; }
+  /// Frames still to push before the next chunk is emitted.
+  int framesToChunk() const { return chunkFrames_ - filled_; }
   int channels() const { return channels_; }
   std::uint64_t discontinuities() const { return discontinuities_; }
 

@@ -33,6 +33,7 @@ class OpusEncoder {
   void push(const float* interleaved, int frames, std::int64_t samplePos, const Emit& emit);
 
   int chunkFrames() const { return chunker_.chunkFrames(); }
+  int framesToChunk() const { return chunker_.framesToChunk(); }
   /// Packets that failed to encode (counted, skipped).
   std::uint64_t errors() const { return errors_; }
 

@@ -28,6 +28,7 @@ class Pcm16Encoder {
   static void convert(std::span<const float> in, std::span<std::uint8_t> out);
 
   int chunkFrames() const { return chunker_.chunkFrames(); }
+  int framesToChunk() const { return chunker_.framesToChunk(); }
   int channels() const { return chunker_.channels(); }
 
  private:

@@ -186,11 +186,18 @@ TEST_CASE("taps copy the master block, a full tap drops and counts") {
   REQUIRE(block != nullptr);
   CHECK(block->samplePos == 0);
   CHECK(block->frames == 128);
+  const std::uint64_t firstStarted = block->startedNanos;
+  CHECK(firstStarted > 0);  // stamped with the time the audio thread began it
   bool same = true;
   for (int i = 0; i < 128; ++i)
     same = same && block->samples[2 * i] == out.left[static_cast<std::size_t>(i)];
   CHECK(same);
   CHECK(e.inputTap().drops() == 0);  // disabled taps neither copy nor count
+  e.masterTap().pop();
+  const auto* second = e.masterTap().front();
+  REQUIRE(second != nullptr);
+  CHECK(second->samplePos == 128);
+  CHECK(second->startedNanos >= firstStarted);
 }
 
 TEST_CASE("callback histogram quantiles") {

@@ -240,3 +240,25 @@ TEST_CASE("a subscriber detached at a batch boundary is not woken, reattach resu
   sub.reset();
   CHECK(b.subscriberCount() == 0);
 }
+
+TEST_CASE("framesToNextFrame counts down to the nearest frame of any codec") {
+  BroadcasterConfig c;
+  c.sampleRate = 48000;
+  c.channels = 2;
+  c.opus = true;  // 960-frame Opus frames beside 4800-frame PCM16 chunks
+  auto b = Broadcaster::create(c).value();
+  CHECK(b->framesToNextFrame() == 960);
+  std::vector<float> block(2 * 256, 0.0F);
+  b->feed(block.data(), 256, 0);
+  CHECK(b->framesToNextFrame() == 704);
+  b->feed(block.data(), 256, 256);
+  b->feed(block.data(), 256, 512);
+  b->feed(block.data(), 256, 768);  // Opus frame done at 960, 64 frames into the next
+  CHECK(b->framesToNextFrame() == 896);
+  CHECK(b->latestSequence(Codec::Opus) == 1);
+
+  c.opus = false;  // PCM16 alone: its 100 ms chunk
+  auto pcm = Broadcaster::create(c).value();
+  pcm->feed(block.data(), 256, 0);
+  CHECK(pcm->framesToNextFrame() == 4800 - 256);
+}
