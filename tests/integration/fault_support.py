@@ -19,6 +19,8 @@ import urllib.request
 
 import websockets
 
+from osc_support import remove_event_ring
+
 BIN = os.environ.get("TEST_AURALIS_BIN", "build/src/app/auralis")
 
 
@@ -86,6 +88,7 @@ class Server:
                        "AURALIS_EVENTS_SHM_NAME": "/auralis-faults-%d-%d" % (
                            os.getpid(), time.monotonic_ns() % 1000000000),
                        **(env or {})}
+        self.shm = environment["AURALIS_EVENTS_SHM_NAME"]
         self.proc = subprocess.Popen(
             [BIN, "serve", "--port", "0", "--osc-port", "0", "--data-dir", data_dir,
              "--backend", "clock", *args],
@@ -167,10 +170,13 @@ class Server:
     def stop(self, sig=signal.SIGTERM, timeout=30):
         """Sends `sig` and returns the exit code (None when it had to be killed)."""
         if self.proc.poll() is not None:
+            remove_event_ring(self.shm)
             return self.proc.returncode
         self.proc.send_signal(sig)
         try:
-            return self.proc.wait(timeout=timeout)
+            code = self.proc.wait(timeout=timeout)
+            remove_event_ring(self.shm)
+            return code
         except subprocess.TimeoutExpired:
             self.kill()
             return None
@@ -179,6 +185,7 @@ class Server:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=10)
+        remove_event_ring(self.shm)
         if self._drain is not None:
             self._drain.join(timeout=5)
         self.proc.stdout.close()

@@ -12,6 +12,15 @@ import urllib.request
 BIN = os.environ.get("TEST_AURALIS_BIN", "build/src/app/auralis")
 
 
+def remove_event_ring(name):
+    """Removes a dead server's shared-memory event ring: a server unlinks its own on a
+    clean exit, but one that was killed or crashed leaves it (2 MiB of RAM each)."""
+    try:
+        os.unlink("/dev/shm/" + name.lstrip("/"))
+    except OSError:
+        pass
+
+
 def free_udp_port():
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -70,6 +79,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        remove_event_ring(self.shm)
         self.proc.stdout.close()
         self.log.close()
         self.dir.cleanup()
