@@ -16,7 +16,7 @@
 # and its engine on the others; ICECAST_CPU=C runs icecast2 on CPU C only (give
 # both servers' senders the same place beside a pinned load generator).
 # ROUNDS=K repeats the pair K times (fresh idle figures each round) and prints
-# the median ratio. AUDIO_ONLY=1 subscribes the WebSocket listeners to audio alone (no
+# the median ratio. IDLE_SECONDS=S (default 10) sets each idle window. AUDIO_ONLY=1 subscribes the WebSocket listeners to audio alone (no
 # generation_update or status text), which is what an Icecast listener gets.
 #
 # The two loads run one after the other against the same running processes (so
@@ -141,7 +141,7 @@ PY
 ROUNDS=${ROUNDS:-1}
 for round in $(seq 1 "$ROUNDS"); do
   [ "$ROUNDS" -gt 1 ] && echo "== round $round of $ROUNDS"
-  AUR_IDLE=$(idle_cpu "$AUR_PID" 10)
+  AUR_IDLE=$(idle_cpu "$AUR_PID" "${IDLE_SECONDS:-10}")
   ICE_IDLE=$(idle_cpu "$ICE_PID" 10)
   echo "== idle (no listeners): auralis $AUR_IDLE %, icecast2 $ICE_IDLE % of one core"
   echo "== Auralis: $N WebSocket Opus listeners, ${SECONDS_RUN}s, batchMs $BATCH_MS${AUDIO_ONLY:+, audio only}"
@@ -151,7 +151,7 @@ for round in $(seq 1 "$ROUNDS"); do
   # Auralis's idle figure moves with the machine's load (its engine, ensemble and
   # side-chains wake hundreds of times a second), and the per-listener figure
   # subtracts it: measure it again now that the listeners are gone and use the mean.
-  AUR_IDLE2=$(idle_cpu "$AUR_PID" 10)
+  AUR_IDLE2=$(idle_cpu "$AUR_PID" "${IDLE_SECONDS:-10}")
   AUR_IDLE=$(python3 -c "print('%.3f' % ((float('$AUR_IDLE') + float('$AUR_IDLE2')) / 2))")
   echo "== idle again (listeners gone): auralis $AUR_IDLE2 %; mean $AUR_IDLE %"
   echo "$AUR_IDLE $ICE_IDLE" >"$TMP/idle.$round"
@@ -169,7 +169,7 @@ tmp, rounds = sys.argv[1], int(sys.argv[2])
 last = lambda f: json.loads(open(f).read().strip().splitlines()[-1])
 def per100(r, idle):
     return (r["serverCpuPercent"] - idle) / r["clients"] * 100
-ratios, netRatios = [], []
+ratios, netRatios, deployments = [], [], []
 print("== side by side: CPU above idle, % of one core per 100 listeners")
 for k in range(1, rounds + 1):
     a, i = last(f"{tmp}/auralis.result.{k}"), last(f"{tmp}/icecast.result.{k}")
@@ -187,8 +187,21 @@ for k in range(1, rounds + 1):
         ratios.append(pa / pi)
         netRatios.append(net / pi)
         print("            ratio auralis/icecast2 = %.2f (au-net alone %.2f)" % (pa / pi, net / pi))
+    # The deployment view, with no idle figure subtracted: the same listeners served
+    # by Auralis itself, or by icecast2 with Auralis feeding it (both windows equally long).
+    watch = i.get("watchCpuPercent", -1)
+    if watch >= 0:
+        both = watch + i["serverCpuPercent"]
+        deployments.append(a["serverCpuPercent"] - both)
+        print("            whole deployment: auralis alone %.1f %%, auralis feeding icecast2 + icecast2 %.1f %% "
+              "(difference %+.1f %% of a core)" % (a["serverCpuPercent"], both, a["serverCpuPercent"] - both))
 if len(ratios) > 1:
     print("== median ratio over %d rounds: %.2f (range %.2f-%.2f); au-net threads alone %.2f"
           % (len(ratios), statistics.median(ratios), min(ratios), max(ratios),
              statistics.median(netRatios)))
+if len(deployments) > 1:
+    print("== whole deployment, auralis alone minus auralis + icecast2: median %+.1f %% of a core "
+          "(range %+.1f to %+.1f; %d of %d rounds below zero)"
+          % (statistics.median(deployments), min(deployments), max(deployments),
+             sum(1 for d in deployments if d < 0), len(deployments)))
 PY
