@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace auralis::app {
@@ -70,11 +71,15 @@ void AnalysisSideChain::stop() {
 void AnalysisSideChain::run() {
   auto nextPublish = Clock::now() + kPublishPeriod;
   bool spectrumMaster = true;
+  // Both taps get their blocks in the same callbacks: the master's pace both.
   engine::TapPacer pacer(sampleRate_);
+  // At least ~4 ms of audio per wake-up, so small blocks do not wake it more
+  // often than the old 4 ms nap did.
+  const int framesPerWake = std::max(1, static_cast<int>(0.004 * sampleRate_));
   while (running_.load(std::memory_order_relaxed)) {
     try {
-      drain(input_, pacer);
-      drain(master_, pacer);
+      drain(input_, nullptr);
+      drain(master_, &pacer);
       if (Clock::now() >= nextPublish) {
         nextPublish = Clock::now() + kPublishPeriod;
         publishMeters();
@@ -86,15 +91,18 @@ void AnalysisSideChain::run() {
     } catch (const std::exception& e) {
       spdlog::error("analysis side-chain: {}", e.what());
     }
-    // Both taps get a block per callback: asleep until the next one is due.
-    std::this_thread::sleep_for(pacer.sleepFor(1));
+    // Asleep until the next blocks are due, or the next publication if sooner.
+    const auto untilPublish =
+        std::max(std::chrono::nanoseconds(0),
+                 std::chrono::duration_cast<std::chrono::nanoseconds>(nextPublish - Clock::now()));
+    std::this_thread::sleep_for(std::min(pacer.sleepFor(framesPerWake), untilPublish));
   }
 }
 
-void AnalysisSideChain::drain(Stream& stream, engine::TapPacer& pacer) {
+void AnalysisSideChain::drain(Stream& stream, engine::TapPacer* pacer) {
   auto& tap = engine_.tap(stream.tap);
   while (const engine::TapBlock* block = tap.front()) {
-    pacer.saw(*block);
+    if (pacer != nullptr) pacer->saw(*block);
     const int frames = std::min(block->frames, engine::kMaxBlockFrames);
     stream.left.add(block->samples, static_cast<std::size_t>(frames), 2);
     stream.right.add(block->samples + 1, static_cast<std::size_t>(frames), 2);

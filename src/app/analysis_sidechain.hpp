@@ -71,7 +71,8 @@ class AnalysisSideChain {
   };
 
   void run();
-  void drain(Stream& stream, engine::TapPacer& pacer);
+  /// Reads every block the stream's tap holds; `pacer` (if any) sees each.
+  void drain(Stream& stream, engine::TapPacer* pacer);
   void publishEvents(Stream& stream);
   void publishMeters();
   void publishSpectrum(Stream& stream);

@@ -30,8 +30,8 @@ void StreamSideChain::run() {
       pacer.saw(*block);
       tap.pop();
     }
-    // Asleep until the block that completes the next encoded frame is due: one
-    // wake-up per frame instead of a poll every few ms, and no later.
+    // Asleep until the block that completes the next encoded frame is due: about
+    // one wake-up per frame instead of a poll every few ms.
     std::this_thread::sleep_for(pacer.sleepFor(broadcaster_.framesToNextFrame()));
   }
 }

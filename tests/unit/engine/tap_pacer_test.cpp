@@ -51,6 +51,28 @@ TEST_CASE("tap pacer: a late block is looked for again soon, a stopped engine at
   CHECK(pacer.sleepFor(1, due) == TapPacer::kRetry);
   CHECK(pacer.sleepFor(1, due + 10'000'000) == TapPacer::kRetry);  // under two periods late
   CHECK(pacer.sleepFor(1, due + 11'000'000) == TapPacer::kPoll);   // over two: stopped
+  // With small blocks two periods are little: 10 ms late is still "late", not "stopped".
+  const TapPacer small = sawBlockOf(32);
+  const std::uint64_t smallDue = kStart + 666'667 + 1'000'000;
+  CHECK(small.sleepFor(1, smallDue + 5'000'000) == TapPacer::kRetry);
+  CHECK(small.sleepFor(1, smallDue + 11'000'000) == TapPacer::kPoll);
+}
+
+TEST_CASE("tap pacer: a callback's slices count as one callback, the next callback starts anew") {
+  TapPacer pacer(kRate);
+  TapBlock block;
+  block.frames = 256;
+  block.startedNanos = kStart;
+  pacer.saw(block);
+  block.startedNanos = kStart + 5'000;  // the second slice of a 512-frame period
+  pacer.saw(block);
+  // The next block is due one 512-frame period (10.667 ms) after the callback began.
+  CHECK(pacer.sleepFor(1, kStart).count() == doctest::Approx(10'666'667 + 1'000'000).epsilon(1e-6));
+  CHECK(pacer.sleepFor(512, kStart) == pacer.sleepFor(1, kStart));
+  block.startedNanos = kStart + 10'666'667;  // the next callback
+  pacer.saw(block);
+  CHECK(pacer.sleepFor(1, kStart + 10'666'667).count() ==
+        doctest::Approx(5'333'333 + 1'000'000).epsilon(1e-6));
 }
 
 TEST_CASE("tap pacer: nothing to wait for polls") {
