@@ -32,6 +32,9 @@ TEST_CASE("access: the presented token comes from Bearer, else the query") {
   CHECK(AccessPolicy::presentedToken(request("GET", "/ws?notoken=abc")).empty());
   CHECK(AccessPolicy::presentedToken(request("GET", "/", {{"authorization", "Bearer  xyz "}})) ==
         "xyz");
+  // The scheme is case-insensitive and a tab is a blank too (found by fuzz_http_router).
+  CHECK(AccessPolicy::presentedToken(request("POST", "/", {{"Authorization", "bearer \txyz"}})) ==
+        "xyz");
   CHECK(
       AccessPolicy::presentedToken(request("GET", "/", {{"Authorization", "Basic xyz"}})).empty());
 }
