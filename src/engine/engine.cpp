@@ -3,23 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <ctime>
 
+#include "core/monotonic_clock.hpp"
 #include "core/rt_guard.hpp"
 #include "core/units.hpp"
 
 namespace auralis::engine {
-
-namespace {
-
-std::uint64_t monotonicNanos() noexcept {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);  // vDSO: no system call, safe on the audio thread
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ULL +
-         static_cast<std::uint64_t>(ts.tv_nsec);
-}
-
-}  // namespace
 
 EngineConfig testToneConfig(double sampleRate, int maxBlockFrames) {
   EngineConfig c;
@@ -272,7 +261,7 @@ void Engine::detectAndRespond(const float* inL, const float* inR, int frames,
 void Engine::process(const float* const* input, int inputChannels, float* const* output,
                      int frames) noexcept {
   rt::AudioCallbackScope audioScope;
-  const std::uint64_t started = monotonicNanos();
+  const std::uint64_t started = core::monotonicNanos();
   frames = std::clamp(frames, 0, config_.maxBlockFrames);
   const std::int64_t blockStart = position_.load(std::memory_order_relaxed);
   const std::int64_t blockEnd = blockStart + frames;
@@ -350,7 +339,7 @@ void Engine::process(const float* const* input, int inputChannels, float* const*
   metrics_.frames.fetch_add(static_cast<std::uint64_t>(frames), std::memory_order_relaxed);
   position_.store(blockEnd, std::memory_order_release);
 
-  const std::uint64_t elapsed = monotonicNanos() - started;
+  const std::uint64_t elapsed = core::monotonicNanos() - started;
   metrics_.callback.record(elapsed);
   const double periodNanos = 1e9 * frames / config_.sampleRate;
   if (static_cast<double>(elapsed) > periodNanos)

@@ -62,7 +62,7 @@ constexpr bool isMasterTap(TapId id) noexcept {
 
 struct TapBlock {
   std::int64_t samplePos = 0;      // engine sample position of the first frame
-  std::uint64_t startedNanos = 0;  // CLOCK_MONOTONIC when the audio thread began the block
+  std::uint64_t startedNanos = 0;  // core::monotonicNanos() when the audio thread began the block
   std::int32_t frames = 0;
   std::int32_t channels = 2;
   float samples[kMaxBlockFrames * 2];  // interleaved

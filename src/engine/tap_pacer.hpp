@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cstdint>
 
+#include "core/monotonic_clock.hpp"
 #include "engine/tap.hpp"
 
 namespace auralis::engine {
@@ -60,15 +61,12 @@ class TapPacer {
   /// Reader: how long to sleep, from now, until `framesWanted` more frames
   /// should be in the tap.
   Nanos sleepFor(int framesWanted) const noexcept {
-    // steady_clock is CLOCK_MONOTONIC on Linux, the clock the audio thread stamps with.
-    const auto now = std::chrono::steady_clock::now().time_since_epoch();
-    return sleepFor(framesWanted, static_cast<std::uint64_t>(Nanos(now).count()));
+    return sleepFor(framesWanted, core::monotonicNanos());
   }
 
-  /// The same from `nowNanos` (CLOCK_MONOTONIC).
+  /// The same from `nowNanos` (core::monotonicNanos, the clock of the stamps).
   Nanos sleepFor(int framesWanted, std::uint64_t nowNanos) const noexcept {
-    if (callbackFrames_ <= 0 || callbackStarted_ == 0 || framesWanted <= 0 || sampleRate_ <= 0.0)
-      return kPoll;
+    if (callbackFrames_ <= 0 || framesWanted <= 0 || sampleRate_ <= 0.0) return kPoll;
     const double period = 1e9 * callbackFrames_ / sampleRate_;
     const int callbacks = (framesWanted + callbackFrames_ - 1) / callbackFrames_;
     const auto due = static_cast<std::int64_t>(callbackStarted_) +

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/monotonic_clock.hpp"
 #include "core/thread_name.hpp"
 #include "lighting/artnet.hpp"
 #include "lighting/sacn.hpp"
@@ -24,9 +25,7 @@ constexpr std::size_t kHistoryFrames = 96;  // 2.4 s at 40 FPS: the longest outp
 constexpr std::int64_t kNs = 1'000'000'000;
 
 std::int64_t nowNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * kNs + ts.tv_nsec;
+  return static_cast<std::int64_t>(core::monotonicNanos());
 }
 
 void sleepUntil(std::int64_t deadlineNs) {
