@@ -120,23 +120,8 @@ echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
 # Icecast source cost this whatever the audience; the comparison is per listener
 # on top of it.
 idle_cpu() {
-  python3 - "$1" "$2" <<'PY'
-import os, sys, time
-pid, secs = sys.argv[1], float(sys.argv[2])
-def cpu():
-    # The scheduler's exact run time of every thread (schedstat, ns), not
-    # /proc/PID/stat's 4 ms ticks.
-    total = 0
-    for t in os.listdir("/proc/%s/task" % pid):
-        try:
-            total += int(open("/proc/%s/task/%s/schedstat" % (pid, t)).read().split()[0])
-        except OSError:
-            pass
-    return total / 1e9
-c0, t0 = cpu(), time.monotonic()
-time.sleep(secs)
-print("%.3f" % ((cpu() - c0) / (time.monotonic() - t0) * 100))
-PY
+  # The scheduler's exact run time of every thread (schedstat), not 4 ms ticks.
+  python3 "$ROOT/bench/threads/thread_cpu.py" "$1" "$2" --total
 }
 ROUNDS=${ROUNDS:-1}
 for round in $(seq 1 "$ROUNDS"); do

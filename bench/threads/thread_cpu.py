@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """CPU and wake-ups of each thread of a running process, grouped by thread name.
 
-    python3 bench/threads/thread_cpu.py PID [SECONDS]
+    python3 bench/threads/thread_cpu.py PID [SECONDS] [--total]
 
 Reads /proc/PID/task/*/schedstat (the scheduler's exact run time in ns, and the
 number of times each thread was scheduled in) at the start and the end of the
 window, so a thread at 0.1 % of a core is measured, not rounded to 4 ms ticks.
 Threads with the same name (the three au-gm-render workers, the au-net pool)
 are added together. Prints percent of one core and wake-ups a second per name,
-busiest first, then the total.
+busiest first, then the total; with --total, only the total percent (what
+bench/listeners/run_side_by_side.sh reads as a server's idle figure).
 """
 import collections
 import os
@@ -32,10 +33,12 @@ def snapshot(pid):
 
 
 def main():
-    if len(sys.argv) not in (2, 3):
-        sys.exit("usage: thread_cpu.py PID [SECONDS]")
-    pid = sys.argv[1]
-    seconds = float(sys.argv[2]) if len(sys.argv) == 3 else 10.0
+    args = [a for a in sys.argv[1:] if a != "--total"]
+    total_only = len(args) != len(sys.argv) - 1
+    if len(args) not in (1, 2):
+        sys.exit("usage: thread_cpu.py PID [SECONDS] [--total]")
+    pid = args[0]
+    seconds = float(args[1]) if len(args) == 2 else 10.0
     run0, wake0 = snapshot(pid)
     start = time.monotonic()
     time.sleep(seconds)
@@ -47,8 +50,12 @@ def main():
         wake = (wake1[name] - wake0[name]) / elapsed
         total_cpu += cpu
         total_wake += wake
-        print("%-18s %6.2f %%  %7.0f wake-ups/s" % (name, cpu, wake))
-    print("%-18s %6.2f %%  %7.0f wake-ups/s" % ("total", total_cpu, total_wake))
+        if not total_only:
+            print("%-18s %6.2f %%  %7.0f wake-ups/s" % (name, cpu, wake))
+    if total_only:
+        print("%.3f" % total_cpu)
+    else:
+        print("%-18s %6.2f %%  %7.0f wake-ups/s" % ("total", total_cpu, total_wake))
 
 
 if __name__ == "__main__":
